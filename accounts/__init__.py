@@ -1,0 +1,1 @@
+"""People and systems that use FairTrack: accounts, passwords and bearer tokens."""

@@ -1,0 +1,1 @@
+"""The HTTP interface: FastAPI routes under /api/v1."""

@@ -1,0 +1,30 @@
+"""The FastAPI application, built from settings: one engine, one registry, the v1 routes."""
+
+from fastapi import APIRouter, FastAPI
+
+from api import applications, errors, health, tokens
+from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.settings import Settings, get_settings
+from regulators.registry import Registry, get_registry
+
+
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="FairTrack",
+        version="1",
+        summary="The system of record for internationally trained professionals' road to an "
+        "Ontario licence.",
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.registry = registry or get_registry()
+    errors.install(app)
+    v1 = APIRouter(prefix="/api/v1")
+    v1.include_router(health.router)
+    v1.include_router(tokens.router)
+    v1.include_router(applications.router)
+    app.include_router(v1)
+    return app

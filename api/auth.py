@@ -1,0 +1,37 @@
+"""Capabilities: who may call a route, said once as an annotated dependency type."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from accounts.actor import Actor
+from api.deps import current_actor
+from fairtrack.errors import Forbidden
+from workflow.road import Role
+
+
+def _requires(*roles: Role) -> object:
+    allowed = frozenset(roles)
+
+    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.role not in allowed:
+            raise Forbidden(
+                f"this needs one of the roles {sorted(r.value for r in allowed)}; "
+                f"you are {actor.role.value}"
+            )
+        return actor
+
+    return Depends(check)
+
+
+# Open an application: applicants only.
+ApplicantActor = Annotated[Actor, _requires(Role.applicant)]
+# Read applications (each caller's scope is applied by workflow.policy).
+ApplicationReader = Annotated[
+    Actor,
+    _requires(Role.applicant, Role.regulator, Role.assessor, Role.tribunal, Role.oversight),
+]
+# Fire a trigger: the parties on the road. Oversight and admin never change state.
+WorkflowActor = Annotated[
+    Actor, _requires(Role.applicant, Role.regulator, Role.assessor, Role.tribunal)
+]

@@ -1,0 +1,51 @@
+"""Idempotency-Key handling for writes: a retry gets the first answer and changes nothing."""
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fairtrack.columns import utcnow
+from fairtrack.errors import IdempotencyKeyReused
+from workflow.models import IdempotencyRecord
+
+
+def fingerprint(scope: str, body: dict[str, Any]) -> str:
+    """What the key promises: the same route and target with the same body."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{scope}\n{canonical}".encode()).hexdigest()
+
+
+def recall(session: Session, user_id: int, key: str, request_hash: str) -> IdempotencyRecord | None:
+    record = session.scalars(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    ).one_or_none()
+    if record is not None and record.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was already used for a different request; use a new key"
+        )
+    return record
+
+
+def remember(
+    session: Session,
+    user_id: int,
+    key: str,
+    request_hash: str,
+    status_code: int,
+    response: dict[str, Any],
+) -> None:
+    session.add(
+        IdempotencyRecord(
+            user_id=user_id,
+            key=key,
+            request_hash=request_hash,
+            status_code=status_code,
+            response=response,
+            created_at=utcnow(),
+        )
+    )

@@ -1,0 +1,1 @@
+"""The registry of Ontario regulators and credential assessors, kept as reviewed data files."""

@@ -1,0 +1,1 @@
+"""The licensure road: one state machine, an append-only hash-chained event log, and its projections."""

@@ -1,0 +1,56 @@
+"""The hash chain over events and the durations of stage visits: pure functions, no database."""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from workflow.calendar import business_days_between, calendar_days_between, local_date
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_content(
+    *,
+    application_id: int,
+    seq: int,
+    trigger: str,
+    outcome: str | None,
+    from_state: str | None,
+    to_state: str,
+    actor_id: int | None,
+    actor_role: str,
+    actor_org: str | None,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything an event says, in the form the hash covers."""
+    return {
+        "application_id": application_id,
+        "seq": seq,
+        "trigger": trigger,
+        "outcome": outcome,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": {"id": actor_id, "role": actor_role, "organization": actor_org},
+        "occurred_at": canonical_time(occurred_at),
+        "recorded_at": canonical_time(recorded_at),
+        "payload": payload,
+    }
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the canonical JSON of this event's content."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def visit_durations(entered_at: datetime, exited_at: datetime) -> tuple[int, int]:
+    """(calendar days, Ontario business days) of a visit, counted on Ontario dates."""
+    start, end = local_date(entered_at), local_date(exited_at)
+    return calendar_days_between(start, end), business_days_between(start, end)

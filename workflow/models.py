@@ -1,0 +1,101 @@
+"""Tables of the licensure road: applications, their event log and the stage-interval projection."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Column, Field, SQLModel
+
+from fairtrack.columns import UTCDateTime
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Application(SQLModel, table=True):
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_regulator_state", "regulator", "state"),
+        Index("ix_applications_assessor_state", "assessor", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="users.id", index=True)
+    regulator: str = Field(max_length=80)
+    licence_class: str = Field(max_length=80)
+    assessor: str | None = Field(default=None, max_length=80)
+    # Route facts fixed at creation (from the regulator's rules version then in force), so that
+    # replay never depends on today's registry.
+    health_route: bool
+    rules_version: int
+    # A cache of the event log: replaying the events gives these three.
+    state: str = Field(max_length=40, index=True)
+    decided_by_committee: bool = False
+    version: int = 0  # number of events; the expected_version of the next write
+    head_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+    @property
+    def reference(self) -> str:
+        return f"FT-{self.created_at.year}-{self.id:06d}"
+
+
+class Event(SQLModel, table=True):
+    """Append-only. Each row holds the hash of the previous one, so edits and deletions show."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("application_id", "seq", name="uq_events_application_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id")
+    seq: int
+    trigger: str = Field(max_length=40)
+    outcome: str | None = Field(default=None, max_length=40)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str = Field(max_length=40)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    actor_role: str = Field(max_length=20)
+    actor_org: str | None = Field(default=None, max_length=80)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDocument, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class StageInterval(SQLModel, table=True):
+    """One visit to a state: the projection every timeline figure is computed from, in SQL."""
+
+    __tablename__ = "stage_intervals"
+    __table_args__ = (
+        UniqueConstraint("application_id", "seq", name="uq_stage_intervals_application_seq"),
+        Index("ix_stage_intervals_regulator_stage", "regulator", "stage", "exited_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id")
+    regulator: str = Field(max_length=80)
+    seq: int  # the event that entered this state
+    state: str = Field(max_length=40)
+    stage: str = Field(max_length=40)
+    clock: str = Field(max_length=20)
+    entered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    exited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    calendar_days: int | None = None  # set when the visit ends
+    business_days: int | None = None
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a write sent with an Idempotency-Key, returned again to any retry."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    key: str = Field(max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -1,0 +1,70 @@
+"""Who sees an application and who may act on it: the one place that scopes by caller."""
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from accounts.actor import Actor
+from regulators.registry import DIVISIONAL_COURT, Registry
+from workflow.models import Application, StageInterval
+from workflow.road import STATE_INFO, TRIGGER_ROLES, Role, Stage
+
+READERS_OF_EVERYTHING = frozenset({Role.oversight})
+
+
+def _visited(stage: Stage) -> ColumnElement[bool]:
+    return exists(
+        select(StageInterval.id).where(
+            StageInterval.application_id == Application.id, StageInterval.stage == stage.value
+        )
+    )
+
+
+def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
+    """SQL condition on applications: the rows this caller may read."""
+    role, org = actor.role, actor.organization
+    if role in READERS_OF_EVERYTHING or role is Role.system:
+        return true()
+    if role is Role.applicant:
+        return Application.applicant_id == actor.user_id
+    if org is None:
+        return false()
+    if role is Role.regulator:
+        return Application.regulator == org
+    if role is Role.assessor:
+        return Application.assessor == org
+    if role is Role.tribunal:
+        if org == DIVISIONAL_COURT:
+            # The registry also finds dismissed appeals, to record a filing made at its counter.
+            return or_(_visited(Stage.divisional_court), Application.state == "appeal_dismissed")
+        # An appeal body sees the cases that came before it.
+        heard_by = [s for s, r in registry.regulators.items() if r.appeal_body.slug == org]
+        return and_(Application.regulator.in_(heard_by), _visited(Stage.appeal_board))
+    return false()
+
+
+def holder(application: Application, role: Role, registry: Registry) -> str | None:
+    """The organization whose staff act for `role` on this application where it now stands."""
+    if role is Role.regulator:
+        return application.regulator
+    if role is Role.assessor:
+        return application.assessor
+    if role is Role.tribunal:
+        stage = STATE_INFO[application.state].stage
+        if stage is Stage.divisional_court or application.state == "appeal_dismissed":
+            return DIVISIONAL_COURT
+        regulator = registry.regulator(application.regulator)
+        return regulator.appeal_body.slug if regulator else None
+    return None
+
+
+def may_fire(actor: Actor, application: Application, trigger: str, registry: Registry) -> bool:
+    """Role and organization only; whether the road allows the step is the machine's call."""
+    role = TRIGGER_ROLES.get(trigger)
+    if role is None or role is not actor.role:
+        return False
+    if role is Role.system:
+        return True
+    if role is Role.applicant:
+        return application.applicant_id == actor.user_id
+    return actor.organization is not None and holder(application, role, registry) == (
+        actor.organization
+    )

@@ -1,0 +1,69 @@
+"""Read queries over applications, scoped to the caller, paginated by keyset."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accounts.actor import Actor
+from fairtrack.errors import InvalidRequest
+from regulators.registry import Registry
+from workflow.models import Application, Event, StageInterval
+from workflow.policy import visible_to
+from workflow.road import STATES, Stage
+from workflow.service import get_application
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    state: str | None = None
+    stage: Stage | None = None
+    regulator: str | None = None
+
+
+def list_applications(
+    session: Session,
+    actor: Actor,
+    registry: Registry,
+    filters: ApplicationFilter,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Application], str | None]:
+    query = select(Application).where(visible_to(actor, registry))
+    if filters.state is not None:
+        query = query.where(Application.state == filters.state)
+    if filters.stage is not None:
+        in_stage = [s.name for s in STATES if s.stage is filters.stage]
+        query = query.where(Application.state.in_(in_stage))  # type: ignore[attr-defined]
+    if filters.regulator is not None:
+        query = query.where(Application.regulator == filters.regulator)
+    if cursor is not None:
+        if not cursor.isdigit() or len(cursor) > 12:
+            raise InvalidRequest("cursor must be a value returned as next_cursor", field="cursor")
+        query = query.where(Application.id > int(cursor))  # type: ignore[operator]
+    rows = list(session.scalars(query.order_by(Application.id).limit(limit + 1)))  # type: ignore[arg-type]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, str(rows[-1].id)
+    return rows, None
+
+
+def timeline(
+    session: Session, actor: Actor, registry: Registry, reference: str
+) -> tuple[Application, list[Event], list[StageInterval]]:
+    application = get_application(session, actor, registry, reference)
+    events = list(
+        session.scalars(
+            select(Event).where(Event.application_id == application.id).order_by(Event.seq)  # type: ignore[arg-type]
+        )
+    )
+    intervals = list(
+        session.scalars(
+            select(StageInterval)
+            .where(StageInterval.application_id == application.id)
+            .order_by(StageInterval.seq)  # type: ignore[arg-type]
+        )
+    )
+    return application, events, intervals

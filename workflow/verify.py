@@ -1,0 +1,158 @@
+"""Re-walks every application's log: the hash chain, the machine's replay, and the projection."""
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.machine import StepRefused, Walk, fire
+from workflow.models import Application, Event, StageInterval
+from workflow.road import INITIAL_STATE, STATE_INFO, Fact
+
+BATCH = 500
+
+
+@dataclass
+class Finding:
+    reference: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExpectedInterval:
+    seq: int
+    state: str
+    stage: str
+    clock: str
+    entered_at: datetime
+    exited_at: datetime | None
+    calendar_days: int | None
+    business_days: int | None
+
+
+def _route_facts(application: Application) -> set[Fact]:
+    facts = {Fact.health} if application.health_route else set()
+    if application.assessor is not None:
+        facts.add(Fact.third_party_assessment)
+    return facts
+
+
+def check_application(
+    application: Application, events: Sequence[Event], intervals: Sequence[StageInterval]
+) -> list[str]:
+    """Every way the stored application disagrees with its own log (empty when it agrees)."""
+    problems: list[str] = []
+    prev_hash = GENESIS_HASH
+    walk = Walk(INITIAL_STATE, _route_facts(application))
+    expected: list[ExpectedInterval] = []
+    for position, event in enumerate(events, start=1):
+        if event.seq != position:
+            problems.append(f"event seq {event.seq} found where {position} was expected")
+            return problems
+        if event.prev_hash != prev_hash:
+            problems.append(f"event {event.seq}: prev_hash does not match event {event.seq - 1}")
+        content = event_content(
+            application_id=event.application_id,
+            seq=event.seq,
+            trigger=event.trigger,
+            outcome=event.outcome,
+            from_state=event.from_state,
+            to_state=event.to_state,
+            actor_id=event.actor_id,
+            actor_role=event.actor_role,
+            actor_org=event.actor_org,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            payload=event.payload,
+        )
+        if chain_hash(event.prev_hash, content) != event.hash:
+            problems.append(f"event {event.seq}: hash does not match its content")
+        prev_hash = event.hash
+        if position == 1:
+            if event.to_state != INITIAL_STATE or event.from_state is not None:
+                problems.append("event 1 does not open the application in draft")
+        else:
+            if event.from_state != walk.state:
+                problems.append(f"event {event.seq}: from_state {event.from_state} != {walk.state}")
+            try:
+                fire(walk, event.trigger, event.outcome)
+            except StepRefused:
+                problems.append(f"event {event.seq}: '{event.trigger}' is no step from {walk.state}")
+                return problems
+            if walk.state != event.to_state:
+                problems.append(f"event {event.seq}: replay gives {walk.state}, log says "
+                                f"{event.to_state}")
+            previous = expected[-1]
+            days = visit_durations(previous.entered_at, event.occurred_at)
+            expected[-1] = ExpectedInterval(
+                previous.seq, previous.state, previous.stage, previous.clock,
+                previous.entered_at, event.occurred_at, *days,
+            )
+        info = STATE_INFO[walk.state]
+        expected.append(ExpectedInterval(
+            event.seq, info.name, info.stage.value, info.clock.value, event.occurred_at,
+            None, None, None,
+        ))
+    if not events:
+        return ["no events"]
+    if walk.state != application.state:
+        problems.append(f"stored state {application.state}, replay gives {walk.state}")
+    if (Fact.decided_by_committee in walk.facts) != application.decided_by_committee:
+        problems.append("stored decided_by_committee disagrees with the replay")
+    if application.version != len(events):
+        problems.append(f"stored version {application.version}, log has {len(events)} events")
+    if application.head_hash != prev_hash:
+        problems.append("stored head hash is not the last event's hash")
+    stored = [
+        ExpectedInterval(
+            i.seq, i.state, i.stage, i.clock, i.entered_at, i.exited_at,
+            i.calendar_days, i.business_days,
+        )
+        for i in intervals
+    ]
+    if stored != expected:
+        problems.append("stage intervals disagree with the events")
+    return problems
+
+
+def _batches(session: Session) -> Iterator[list[Application]]:
+    last_id = 0
+    while True:
+        batch = list(session.scalars(
+            select(Application).where(Application.id > last_id).order_by(Application.id).limit(BATCH)  # type: ignore[arg-type, operator]
+        ))
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1].id or 0
+
+
+def verify_all(session: Session) -> Iterator[tuple[int, Finding | None]]:
+    """Yields (applications checked so far, finding or None) for each application, in id order."""
+    checked = 0
+    for batch in _batches(session):
+        ids = [a.id for a in batch]
+        events: dict[int, list[Event]] = defaultdict(list)
+        for event in session.scalars(
+            select(Event).where(Event.application_id.in_(ids)).order_by(Event.application_id, Event.seq)  # type: ignore[attr-defined, arg-type]
+        ):
+            events[event.application_id].append(event)
+        intervals: dict[int, list[StageInterval]] = defaultdict(list)
+        for interval in session.scalars(
+            select(StageInterval)
+            .where(StageInterval.application_id.in_(ids))  # type: ignore[attr-defined]
+            .order_by(StageInterval.application_id, StageInterval.seq)  # type: ignore[arg-type]
+        ):
+            intervals[interval.application_id].append(interval)
+        for application in batch:
+            assert application.id is not None
+            checked += 1
+            problems = check_application(
+                application, events[application.id], intervals[application.id]
+            )
+            yield checked, Finding(application.reference, problems) if problems else None
+        session.expunge_all()
