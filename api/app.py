@@ -3,7 +3,7 @@
 from fastapi import APIRouter, FastAPI
 
 from api import applications, errors, health, tokens
-from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.database import is_sqlite, make_engine, make_sessionmaker
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
 
@@ -17,9 +17,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         "Ontario licence.",
     )
     engine = make_engine(settings.database_url)
+    reader = make_engine(settings.database_url, for_reads=True) if is_sqlite(settings.database_url) else engine
     app.state.settings = settings
     app.state.engine = engine
+    app.state.reader_engine = reader
     app.state.sessions = make_sessionmaker(engine)
+    app.state.readers = make_sessionmaker(reader)
     app.state.registry = registry or get_registry()
     errors.install(app)
     v1 = APIRouter(prefix="/api/v1")

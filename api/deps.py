@@ -33,7 +33,7 @@ def get_writer(request: Request) -> sessionmaker[Session]:
 
 def get_reader(request: Request) -> Iterator[Session]:
     """A read-only session (a replica could serve it later without touching routes)."""
-    with request.app.state.sessions() as session:
+    with request.app.state.readers() as session:
         yield session
 
 

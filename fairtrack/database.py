@@ -12,22 +12,27 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, for_reads: bool = False, **kwargs: Any) -> Engine:
+    """An engine for units of work, or (`for_reads`) for read-only sessions.
+
+    On PostgreSQL both are alike. On SQLite a writer's transaction takes the write lock at BEGIN,
+    while a reader's does not, so that a request's read session never blocks its own write.
+    """
     if is_sqlite(url):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
-        _serialize_sqlite_writes(engine)
+        _configure_sqlite(engine, immediate=not for_reads)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 
-def _serialize_sqlite_writes(engine: Engine) -> None:
-    """Make every SQLite transaction take the write lock at BEGIN.
+def _configure_sqlite(engine: Engine, immediate: bool) -> None:
+    """WAL, foreign keys, and for writers BEGIN IMMEDIATE.
 
     pysqlite's default deferred BEGIN lets two writers both read, then fail to upgrade their lock
     ("database is locked") instead of waiting; BEGIN IMMEDIATE makes the second writer wait its turn,
-    which is what the optimistic version check on applications expects.
+    which is what the version check on applications expects.
     """
 
     @event.listens_for(engine, "connect")
@@ -41,7 +46,7 @@ def _serialize_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

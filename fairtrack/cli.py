@@ -1,0 +1,128 @@
+"""The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy import func, select
+
+from accounts.service import create_user
+from fairtrack.database import make_engine, make_sessionmaker, transaction
+from fairtrack.errors import DomainError
+from fairtrack.migrate import upgrade
+from fairtrack.settings import get_settings
+from regulators.registry import get_registry
+from workflow.models import Application
+from workflow.road import Role
+
+app = typer.Typer(help="FairTrack: the licensure road's system of record.", no_args_is_help=True)
+db = typer.Typer(help="Database schema.", no_args_is_help=True)
+users = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(db, name="db")
+app.add_typer(users, name="users")
+err = Console(stderr=True)
+
+
+def _sessions():  # type: ignore[no-untyped-def]
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: FAIRTRACK_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: FAIRTRACK_PORT")] = None,
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+    )
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    upgrade(make_engine(get_settings().database_url), revision)
+    err.print(f"database at {revision}")
+
+
+@app.command()
+def demo(
+    applications: Annotated[int, typer.Option(min=1, max=2_000_000)] = 1000,
+    seed: int = 2026,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when applications exist already.")
+    ] = False,
+) -> None:
+    """Add synthetic applications with realistic histories, and the demo accounts."""
+    from fairtrack.demo import DEMO_PASSWORD, generate
+
+    sessions = _sessions()
+    with transaction(sessions) as session:
+        existing = session.scalar(select(func.count()).select_from(Application)) or 0
+        if if_empty and existing:
+            err.print(f"{existing} applications exist; no demo data added")
+            return
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("demo applications", total=applications)
+            added = generate(
+                session, get_registry(), applications, seed,
+                progress=lambda n: progress.advance(task, n),
+            )
+    err.print(f"added {added} demo applications; demo accounts' password: {DEMO_PASSWORD}")
+
+
+@users.command("add")
+def users_add(
+    email: str,
+    role: Annotated[Role, typer.Option(help="applicant, regulator, assessor, tribunal, "
+                                            "oversight or admin")],
+    organization: Annotated[str | None, typer.Option(help="Staff: the organization's slug")] = None,
+    language: Annotated[str, typer.Option(help="en or fr")] = "en",
+) -> None:
+    """Create an account. The password is read from standard input or a prompt, never an argument."""
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        with transaction(_sessions()) as session:
+            user = create_user(session, get_registry(), email=email, password=password, role=role,
+                               organization=organization, preferred_language=language)
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    err.print(f"created user {user.id} ({role.value})")
+
+
+@app.command()
+def verify() -> None:
+    """Re-walk every application's log: hash chain, replay, projection. Exit 1 on any mismatch."""
+    from workflow.verify import verify_all
+
+    bad = 0
+    with _sessions()() as session:
+        total = session.scalar(select(func.count()).select_from(Application)) or 0
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("verifying", total=total)
+            for _checked, finding in verify_all(session):
+                progress.advance(task)
+                if finding is not None:
+                    bad += 1
+                    progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems))
+    if bad:
+        err.print(f"[red]{bad} of {total} applications disagree with their log[/red]")
+        raise typer.Exit(1)
+    err.print(f"{total} applications verified")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,276 @@
+"""Synthetic but realistic histories: many applications walked through the real machine, bulk-inserted.
+
+Every history is a random walk through the same road the API enforces, hash-chained and projected
+with the same functions, so `fairtrack verify` passes on demo data.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from accounts.models import User
+from accounts.security import hash_password
+from fairtrack.columns import utcnow
+from regulators.registry import DIVISIONAL_COURT, Registry
+from regulators.schema import Regulator, Sector
+from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.machine import Walk, allowed_triggers, fire
+from workflow.models import Application, Event, StageInterval
+from workflow.road import (
+    CLOSED_STATES,
+    INITIAL_STATE,
+    OUTCOMES_NEEDING_REASONS,
+    REQUIREMENT_CODES,
+    STATE_INFO,
+    TRIGGER_ROLES,
+    Clock,
+    Fact,
+    Role,
+)
+
+DEMO_PASSWORD = "fairtrack-demo-2026"  # documented in README; demo data only
+DEMO_DOMAIN = "demo.fairtrack.example"
+BATCH = 1000
+
+TRIGGER_WEIGHTS = {
+    "submit": 1.0, "start_assessment": 1.0, "request_documents": 0.15, "complete_assessment": 0.85,
+    "begin_review": 1.0, "request_information": 0.2, "provide_information": 1.0,
+    "refer_to_committee": 0.2, "issue_decision": 0.8, "request_appeal": 0.4, "open_hearing": 0.6,
+    "decide_appeal": 0.4, "file_court_appeal": 0.35, "record_court_filing": 0.05,
+    "decide_court": 0.5, "lapse": 0.6, "abandon": 0.03, "withdraw": 0.006,
+}
+OUTCOME_WEIGHTS = {
+    "registered": 0.62, "registered_with_conditions": 0.08, "requirements": 0.15, "refused": 0.15,
+    "dismissed": 0.6, "allowed": 0.2, "remitted": 0.2,
+}
+# Days a step takes, by whose clock is running: (low, high).
+CLOCK_DAYS = {
+    Clock.applicant: (2, 40), Clock.assessor: (10, 80), Clock.regulator: (5, 110),
+    Clock.tribunal: (40, 300), Clock.none: (0, 0),
+}
+
+
+@dataclass
+class DemoCast:
+    """The demo accounts: who acts for each role and organization."""
+
+    applicants: list[int]
+    staff: dict[tuple[Role, str], int] = field(default_factory=dict)
+
+
+def demo_email(name: str) -> str:
+    return f"{name}@{DEMO_DOMAIN}"
+
+
+def _ensure_users(session: Session, registry: Registry, applicants: int) -> DemoCast:
+    """Named demo accounts (see README) plus one staff account per organization, made once."""
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash for every demo account: seconds, not minutes
+    existing = {
+        email: (uid, role, org)
+        for email, uid, role, org in session.execute(
+            select(User.email, User.id, User.role, User.organization).where(
+                User.email.like(f"%@{DEMO_DOMAIN}")  # type: ignore[attr-defined]
+            )
+        )
+    }
+    wanted: list[dict[str, Any]] = []
+    orgs: list[tuple[Role, str]] = [(Role.regulator, slug) for slug in registry.regulators]
+    orgs += [(Role.assessor, slug) for slug in registry.assessors]
+    orgs += sorted({(Role.tribunal, r.appeal_body.slug) for r in registry.regulators.values()})
+    orgs.append((Role.tribunal, DIVISIONAL_COURT))
+    for role, org in orgs:
+        wanted.append({"email": demo_email(f"{role.value}.{org}"), "role": role, "organization": org})
+    for name, role in (("oversight", Role.oversight), ("admin", Role.admin)):
+        wanted.append({"email": demo_email(name), "role": role, "organization": None})
+    wanted += [
+        {"email": demo_email("applicant" if i == 0 else f"applicant{i}"), "role": Role.applicant,
+         "organization": None}
+        for i in range(applicants)
+    ]
+    missing = [w for w in wanted if w["email"] not in existing]
+    if missing:
+        rows = [
+            {**w, "role": w["role"].value, "password_hash": password_hash,
+             "preferred_language": "en", "is_active": True, "created_at": utcnow()}
+            for w in missing
+        ]
+        for start in range(0, len(rows), BATCH):
+            session.execute(insert(User), rows[start : start + BATCH])
+        existing = {
+            email: (uid, role, org)
+            for email, uid, role, org in session.execute(
+                select(User.email, User.id, User.role, User.organization).where(
+                    User.email.like(f"%@{DEMO_DOMAIN}")  # type: ignore[attr-defined]
+                )
+            )
+        }
+    cast = DemoCast(applicants=[])
+    for w in wanted:
+        uid, role, org = existing[w["email"]]
+        if role == Role.applicant.value:
+            cast.applicants.append(uid)
+        else:
+            cast.staff[(Role(role), org or "")] = uid
+    return cast
+
+
+@dataclass
+class Step:
+    trigger: str
+    outcome: str | None
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+    role: Role
+    payload: dict[str, Any]
+
+
+def _choose(rng: random.Random, options: dict[str, float]) -> str:
+    names = list(options)
+    return rng.choices(names, weights=[options[n] for n in names])[0]
+
+
+def walk_history(
+    rng: random.Random, regulator: Regulator, assessor: str | None, start: datetime, now: datetime
+) -> tuple[Walk, list[Step]]:
+    """A random walk along the road, stopping when closed or when the next step is in the future."""
+    facts = {Fact.health} if regulator.sector is Sector.health else set()
+    if assessor:
+        facts.add(Fact.third_party_assessment)
+    walk = Walk(INITIAL_STATE, facts)
+    steps = [Step("create", None, None, INITIAL_STATE, start, Role.applicant, {})]
+    slow = rng.random() < 0.08  # some regulators' files sit far past their standards
+    moment = start
+    while walk.state not in CLOSED_STATES:
+        options = allowed_triggers(walk.state, walk.facts)
+        trigger = _choose(rng, {t: TRIGGER_WEIGHTS[t] for t in options})
+        outcome = None
+        if options[trigger]:
+            outcome = _choose(rng, {o: OUTCOME_WEIGHTS[o] for o in options[trigger]})
+        clock = STATE_INFO[walk.state].clock
+        low, high = CLOCK_DAYS[clock]
+        days = 31 if trigger == "lapse" else rng.randint(low, high)
+        if slow and clock is Clock.regulator:
+            days *= 3
+        moment = moment + timedelta(days=days, minutes=rng.randint(0, 600))
+        if moment > now:
+            break
+        payload: dict[str, Any] = {}
+        if outcome in OUTCOMES_NEEDING_REASONS:
+            payload["reasons"] = f"Demo reasons for the decision '{outcome}'."
+        if outcome == "requirements":
+            payload["requirements"] = sorted(rng.sample(REQUIREMENT_CODES[:-1], rng.randint(1, 2)))
+        from_state = walk.state
+        fire(walk, trigger, outcome)
+        steps.append(Step(trigger, outcome, from_state, walk.state, moment,
+                          TRIGGER_ROLES[trigger], payload))
+    return walk, steps
+
+
+def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: int,
+           cast: DemoCast) -> tuple[int | None, str | None]:
+    if step.role is Role.applicant:
+        return applicant, None
+    if step.role is Role.system:
+        return None, None
+    if step.role is Role.regulator:
+        org = regulator.slug
+    elif step.role is Role.assessor:
+        org = assessor or ""
+    else:
+        court = STATE_INFO[step.to_state].stage.value == "divisional_court" or step.trigger == "decide_court"
+        org = DIVISIONAL_COURT if court else regulator.appeal_body.slug
+    return cast.staff[(step.role, org)], org
+
+
+def generate(
+    session: Session,
+    registry: Registry,
+    applications: int,
+    seed: int = 2026,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add `applications` demo applications with their histories; returns how many were added."""
+    rng = random.Random(seed)
+    now = utcnow()
+    cast = _ensure_users(session, registry, max(1, applications * 4 // 5))
+    regulators = sorted(registry.regulators.values(), key=lambda r: r.slug)
+    weights = [8.0 if r.slug in ("cno", "peo", "cpso", "oct") else 1.0 for r in regulators]
+    done = 0
+    for batch in _chunks(applications, BATCH):
+        plans = []
+        for _ in range(batch):
+            regulator = rng.choices(regulators, weights=weights)[0]
+            assessor = rng.choice(regulator.assessors) if regulator.third_party_assessment else None
+            start = now - timedelta(days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1440))
+            walk, steps = walk_history(rng, regulator, assessor, start, now)
+            applicant = cast.applicants[0] if done + len(plans) < 3 else rng.choice(cast.applicants)
+            plans.append((regulator, assessor, applicant, walk, steps))
+        _insert(session, cast, plans, now)
+        done += batch
+        if progress:
+            progress(batch)
+    return done
+
+
+def _chunks(total: int, size: int) -> Iterator[int]:
+    while total > 0:
+        yield min(size, total)
+        total -= size
+
+
+def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -> None:
+    app_rows = [
+        {
+            "applicant_id": applicant, "regulator": regulator.slug,
+            "licence_class": regulator.professions[0].licence_classes[0].code,
+            "assessor": assessor, "health_route": regulator.sector is Sector.health,
+            "rules_version": regulator.rules_version, "state": walk.state,
+            "decided_by_committee": Fact.decided_by_committee in walk.facts,
+            "version": len(steps), "head_hash": GENESIS_HASH,
+            "created_at": steps[0].occurred_at, "updated_at": steps[-1].occurred_at,
+        }
+        for regulator, assessor, applicant, walk, steps in plans
+    ]
+    ids = list(session.scalars(
+        insert(Application).returning(Application.id, sort_by_parameter_order=True), app_rows
+    ))
+    events: list[dict[str, Any]] = []
+    intervals: list[dict[str, Any]] = []
+    heads: list[dict[str, Any]] = []
+    for app_id, (regulator, assessor, applicant, _walk, steps) in zip(ids, plans, strict=True):
+        prev_hash = GENESIS_HASH
+        for seq, step in enumerate(steps, start=1):
+            actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
+            recorded_at = min(step.occurred_at + timedelta(hours=1), now)
+            fields = dict(
+                application_id=app_id, seq=seq, trigger=step.trigger, outcome=step.outcome,
+                from_state=step.from_state, to_state=step.to_state, actor_id=actor_id,
+                actor_role=step.role.value, actor_org=actor_org, occurred_at=step.occurred_at,
+                recorded_at=recorded_at, payload=step.payload,
+            )
+            digest = chain_hash(prev_hash, event_content(**fields))  # type: ignore[arg-type]
+            events.append({**fields, "prev_hash": prev_hash, "hash": digest})
+            prev_hash = digest
+            info = STATE_INFO[step.to_state]
+            if intervals and intervals[-1]["application_id"] == app_id:
+                last = intervals[-1]
+                last["exited_at"] = step.occurred_at
+                last["calendar_days"], last["business_days"] = visit_durations(
+                    last["entered_at"], step.occurred_at
+                )
+            intervals.append({
+                "application_id": app_id, "regulator": regulator.slug, "seq": seq,
+                "state": info.name, "stage": info.stage.value, "clock": info.clock.value,
+                "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
+                "business_days": None,
+            })
+        heads.append({"id": app_id, "head_hash": prev_hash})
+    session.execute(insert(Event), events)
+    session.execute(insert(StageInterval), intervals)
+    session.execute(update(Application), heads)

@@ -1,0 +1,123 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL, each migrated by Alembic.
+
+PostgreSQL comes from FAIRTRACK_TEST_POSTGRES_URL (default: the local `test` database). When it is
+unreachable its cases are skipped, visibly, unless FAIRTRACK_REQUIRE_POSTGRES=1 (CI), which fails them.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.migrate import upgrade
+from fairtrack.settings import Settings
+from fairtrack.tables import metadata
+from regulators.registry import Registry, get_registry
+from tests.road import Road
+
+POSTGRES_URL = os.environ.get(
+    "FAIRTRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("FAIRTRACK_REQUIRE_POSTGRES") == "1"
+TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+
+
+def _postgres_database() -> Iterator[str]:
+    """A throw-away database on the PostgreSQL server, dropped at the end of the run."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no PostgreSQL here"
+        admin.dispose()
+        message = f"PostgreSQL unreachable at {make_url(POSTGRES_URL).render_as_string()}: {exc}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"fairtrack_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "fairtrack.db"
+        yield f"sqlite:///{path}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    tables = list(reversed(metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a migrated, empty database; emptied again after the test."""
+    yield make_sessionmaker(engine)
+    _empty_tables(engine)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return get_registry()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key=SecretStr(TEST_SECRET))
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, engine: Engine) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+    application.state.reader_engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def road(client: TestClient, sessions: sessionmaker[Session], registry: Registry) -> Road:
+    return Road(client, sessions, registry)
+
+
+@pytest.fixture
+def backend(engine: Engine) -> str:
+    return engine.dialect.name
