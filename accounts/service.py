@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from accounts.actor import Actor
 from accounts.models import User
@@ -44,7 +45,7 @@ def create_user(
         raise InvalidRequest(f"{role.value} accounts have no organization", field="organization")
     if preferred_language not in ("en", "fr"):
         raise InvalidRequest("preferred_language is 'en' or 'fr'", field="preferred_language")
-    if session.scalars(select(User.id).where(User.email == email)).first() is not None:
+    if session.scalars(select(col(User.id)).where(col(User.email) == email)).first() is not None:
         raise InvalidRequest("an account with this email exists", field="email")
     user = User(
         email=email,
@@ -59,7 +60,7 @@ def create_user(
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
-    user = session.scalars(select(User).where(User.email == normalize_email(email))).first()
+    user = session.scalars(select(User).where(col(User.email) == normalize_email(email))).first()
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise NotAuthenticated("wrong email or password")
     if not user.is_active:

@@ -17,7 +17,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         "Ontario licence.",
     )
     engine = make_engine(settings.database_url)
-    reader = make_engine(settings.database_url, for_reads=True) if is_sqlite(settings.database_url) else engine
+    url = settings.database_url
+    reader = make_engine(url, for_reads=True) if is_sqlite(url) else engine
     app.state.settings = settings
     app.state.engine = engine
     app.state.reader_engine = reader

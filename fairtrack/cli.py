@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from accounts.service import create_user
 from fairtrack.database import make_engine, make_sessionmaker, transaction
@@ -25,7 +26,7 @@ app.add_typer(users, name="users")
 err = Console(stderr=True)
 
 
-def _sessions():  # type: ignore[no-untyped-def]
+def _sessions() -> sessionmaker[Session]:
     return make_sessionmaker(make_engine(get_settings().database_url))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from accounts.models import User
 from accounts.security import hash_password
@@ -33,7 +34,7 @@ from workflow.road import (
     Role,
 )
 
-DEMO_PASSWORD = "fairtrack-demo-2026"  # documented in README; demo data only
+DEMO_PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - documented in README; demo data only
 DEMO_DOMAIN = "demo.fairtrack.example"
 BATCH = 1000
 
@@ -69,12 +70,13 @@ def demo_email(name: str) -> str:
 
 def _ensure_users(session: Session, registry: Registry, applicants: int) -> DemoCast:
     """Named demo accounts (see README) plus one staff account per organization, made once."""
-    password_hash = hash_password(DEMO_PASSWORD)  # one hash for every demo account: seconds, not minutes
+    # One hash shared by every demo account: seconds, not minutes, for thousands of them.
+    password_hash = hash_password(DEMO_PASSWORD)
     existing = {
         email: (uid, role, org)
         for email, uid, role, org in session.execute(
-            select(User.email, User.id, User.role, User.organization).where(
-                User.email.like(f"%@{DEMO_DOMAIN}")  # type: ignore[attr-defined]
+            select(col(User.email), col(User.id), col(User.role), col(User.organization)).where(
+                col(User.email).like(f"%@{DEMO_DOMAIN}")
             )
         )
     }
@@ -104,18 +106,19 @@ def _ensure_users(session: Session, registry: Registry, applicants: int) -> Demo
         existing = {
             email: (uid, role, org)
             for email, uid, role, org in session.execute(
-                select(User.email, User.id, User.role, User.organization).where(
-                    User.email.like(f"%@{DEMO_DOMAIN}")  # type: ignore[attr-defined]
+                select(col(User.email), col(User.id), col(User.role), col(User.organization)).where(
+                    col(User.email).like(f"%@{DEMO_DOMAIN}")
                 )
             )
         }
     cast = DemoCast(applicants=[])
     for w in wanted:
-        uid, role, org = existing[w["email"]]
-        if role == Role.applicant.value:
-            cast.applicants.append(uid)
+        user_id, role_name, org = existing[w["email"]]
+        assert user_id is not None
+        if role_name == Role.applicant.value:
+            cast.applicants.append(user_id)
         else:
-            cast.staff[(Role(role), org or "")] = uid
+            cast.staff[(Role(role_name), org or "")] = user_id
     return cast
 
 
@@ -203,7 +206,7 @@ def generate(
     weights = [8.0 if r.slug in ("cno", "peo", "cpso", "oct") else 1.0 for r in regulators]
     done = 0
     for batch in _chunks(applications, BATCH):
-        plans = []
+        plans: list[Any] = []
         for _ in range(batch):
             regulator = rng.choices(regulators, weights=weights)[0]
             assessor = rng.choice(regulator.assessors) if regulator.third_party_assessment else None
@@ -238,7 +241,7 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
         for regulator, assessor, applicant, walk, steps in plans
     ]
     ids = list(session.scalars(
-        insert(Application).returning(Application.id, sort_by_parameter_order=True), app_rows
+        insert(Application).returning(col(Application.id), sort_by_parameter_order=True), app_rows
     ))
     events: list[dict[str, Any]] = []
     intervals: list[dict[str, Any]] = []
@@ -248,13 +251,13 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
         for seq, step in enumerate(steps, start=1):
             actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
             recorded_at = min(step.occurred_at + timedelta(hours=1), now)
-            fields = dict(
+            fields: dict[str, Any] = dict(
                 application_id=app_id, seq=seq, trigger=step.trigger, outcome=step.outcome,
                 from_state=step.from_state, to_state=step.to_state, actor_id=actor_id,
                 actor_role=step.role.value, actor_org=actor_org, occurred_at=step.occurred_at,
                 recorded_at=recorded_at, payload=step.payload,
             )
-            digest = chain_hash(prev_hash, event_content(**fields))  # type: ignore[arg-type]
+            digest = chain_hash(prev_hash, event_content(**fields))
             events.append({**fields, "prev_hash": prev_hash, "hash": digest})
             prev_hash = digest
             info = STATE_INFO[step.to_state]

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from fairtrack.columns import utcnow
 from fairtrack.errors import IdempotencyKeyReused
@@ -21,7 +22,7 @@ def fingerprint(scope: str, body: dict[str, Any]) -> str:
 def recall(session: Session, user_id: int, key: str, request_hash: str) -> IdempotencyRecord | None:
     record = session.scalars(
         select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+            col(IdempotencyRecord.user_id) == user_id, col(IdempotencyRecord.key) == key
         )
     ).one_or_none()
     if record is not None and record.request_hash != request_hash:

@@ -100,8 +100,8 @@ class Road:
         return self.person(Role.oversight)
 
     def version_of(self, reference: str) -> int:
-        from workflow.service import parse_reference
         from workflow.models import Application
+        from workflow.service import parse_reference
 
         with self.sessions() as session:
             application = session.get(Application, parse_reference(reference))

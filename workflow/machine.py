@@ -1,7 +1,7 @@
 """The one `transitions` machine built from the road's data, and the walk that it moves."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
 
@@ -25,7 +25,7 @@ class _Guard:
         self.step = step
 
     def __call__(self, event: EventData) -> bool:
-        walk: Walk = event.model
+        walk = cast(Walk, event.model)
         if event.kwargs.get("outcome") != self.step.outcome:
             return False
         return self.step.when <= walk.facts and not (self.step.unless & walk.facts)
@@ -33,7 +33,7 @@ class _Guard:
 
 def _remember_decider(event: EventData) -> None:
     """Remitted appeals go back to whoever decided; remember whether that was the committee."""
-    walk: Walk = event.model
+    walk = cast(Walk, event.model)
     if event.transition is None:
         return
     if event.transition.source == "committee_review":

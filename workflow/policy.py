@@ -1,6 +1,7 @@
 """Who sees an application and who may act on it: the one place that scopes by caller."""
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlmodel import col
 
 from accounts.actor import Actor
 from regulators.registry import DIVISIONAL_COURT, Registry
@@ -12,8 +13,8 @@ READERS_OF_EVERYTHING = frozenset({Role.oversight})
 
 def _visited(stage: Stage) -> ColumnElement[bool]:
     return exists(
-        select(StageInterval.id).where(
-            StageInterval.application_id == Application.id, StageInterval.stage == stage.value
+        select(col(StageInterval.id)).where(
+            col(StageInterval.application_id) == col(Application.id), col(StageInterval.stage) == stage.value
         )
     )
 
@@ -24,20 +25,20 @@ def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
     if role in READERS_OF_EVERYTHING or role is Role.system:
         return true()
     if role is Role.applicant:
-        return Application.applicant_id == actor.user_id
+        return col(Application.applicant_id) == actor.user_id
     if org is None:
         return false()
     if role is Role.regulator:
-        return Application.regulator == org
+        return col(Application.regulator) == org
     if role is Role.assessor:
-        return Application.assessor == org
+        return col(Application.assessor) == org
     if role is Role.tribunal:
         if org == DIVISIONAL_COURT:
             # The registry also finds dismissed appeals, to record a filing made at its counter.
-            return or_(_visited(Stage.divisional_court), Application.state == "appeal_dismissed")
+            return or_(_visited(Stage.divisional_court), col(Application.state) == "appeal_dismissed")
         # An appeal body sees the cases that came before it.
         heard_by = [s for s, r in registry.regulators.items() if r.appeal_body.slug == org]
-        return and_(Application.regulator.in_(heard_by), _visited(Stage.appeal_board))
+        return and_(col(Application.regulator).in_(heard_by), _visited(Stage.appeal_board))
     return false()
 
 

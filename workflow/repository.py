@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest
@@ -33,17 +34,17 @@ def list_applications(
 ) -> tuple[list[Application], str | None]:
     query = select(Application).where(visible_to(actor, registry))
     if filters.state is not None:
-        query = query.where(Application.state == filters.state)
+        query = query.where(col(Application.state) == filters.state)
     if filters.stage is not None:
         in_stage = [s.name for s in STATES if s.stage is filters.stage]
-        query = query.where(Application.state.in_(in_stage))  # type: ignore[attr-defined]
+        query = query.where(col(Application.state).in_(in_stage))
     if filters.regulator is not None:
-        query = query.where(Application.regulator == filters.regulator)
+        query = query.where(col(Application.regulator) == filters.regulator)
     if cursor is not None:
         if not cursor.isdigit() or len(cursor) > 12:
             raise InvalidRequest("cursor must be a value returned as next_cursor", field="cursor")
-        query = query.where(Application.id > int(cursor))  # type: ignore[operator]
-    rows = list(session.scalars(query.order_by(Application.id).limit(limit + 1)))  # type: ignore[arg-type]
+        query = query.where(col(Application.id) > int(cursor))
+    rows = list(session.scalars(query.order_by(col(Application.id)).limit(limit + 1)))
     if len(rows) > limit:
         rows = rows[:limit]
         return rows, str(rows[-1].id)
@@ -56,14 +57,14 @@ def timeline(
     application = get_application(session, actor, registry, reference)
     events = list(
         session.scalars(
-            select(Event).where(Event.application_id == application.id).order_by(Event.seq)  # type: ignore[arg-type]
+            select(Event).where(col(Event.application_id) == application.id).order_by(col(Event.seq))
         )
     )
     intervals = list(
         session.scalars(
             select(StageInterval)
-            .where(StageInterval.application_id == application.id)
-            .order_by(StageInterval.seq)  # type: ignore[arg-type]
+            .where(col(StageInterval.application_id) == application.id)
+            .order_by(col(StageInterval.seq))
         )
     )
     return application, events, intervals

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.columns import utcnow
@@ -197,9 +198,9 @@ def load_application(
 ) -> Application:
     """The application if this caller may see it (else NotFound); `lock` holds its row."""
     app_id = parse_reference(reference)
-    query = select(Application).where(Application.id == app_id, visible_to(actor, registry))
+    query = select(Application).where(col(Application.id) == app_id, visible_to(actor, registry))
     if lock:
-        query = query.with_for_update(of=Application)  # type: ignore[arg-type]
+        query = query.with_for_update(of=Application)
     application = session.scalars(query).one_or_none()
     if application is None or application.reference != reference:
         raise NotFound(f"no application '{reference}'")
@@ -292,8 +293,8 @@ def apply_event(
     occurred_at = request.occurred_at or now
     current = session.scalars(
         select(StageInterval).where(
-            StageInterval.application_id == application.id,
-            StageInterval.exited_at.is_(None),  # type: ignore[union-attr]
+            col(StageInterval.application_id) == application.id,
+            col(StageInterval.exited_at).is_(None),
         )
     ).one()
     if occurred_at > now:
@@ -323,7 +324,7 @@ def apply_event(
     # The version guard makes a lost update impossible even where the row lock is not available.
     moved = session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.version == application.version)
+        .where(col(Application.id) == application.id, col(Application.version) == application.version)
         .values(
             state=to_state,
             decided_by_committee=Fact.decided_by_committee in walk.facts,

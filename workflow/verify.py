@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, fire
@@ -122,9 +123,8 @@ def check_application(
 def _batches(session: Session) -> Iterator[list[Application]]:
     last_id = 0
     while True:
-        batch = list(session.scalars(
-            select(Application).where(Application.id > last_id).order_by(Application.id).limit(BATCH)  # type: ignore[arg-type, operator]
-        ))
+        query = select(Application).where(col(Application.id) > last_id)
+        batch = list(session.scalars(query.order_by(col(Application.id)).limit(BATCH)))
         if not batch:
             return
         yield batch
@@ -138,14 +138,16 @@ def verify_all(session: Session) -> Iterator[tuple[int, Finding | None]]:
         ids = [a.id for a in batch]
         events: dict[int, list[Event]] = defaultdict(list)
         for event in session.scalars(
-            select(Event).where(Event.application_id.in_(ids)).order_by(Event.application_id, Event.seq)  # type: ignore[attr-defined, arg-type]
+            select(Event)
+            .where(col(Event.application_id).in_(ids))
+            .order_by(col(Event.application_id), col(Event.seq))
         ):
             events[event.application_id].append(event)
         intervals: dict[int, list[StageInterval]] = defaultdict(list)
         for interval in session.scalars(
             select(StageInterval)
-            .where(StageInterval.application_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(StageInterval.application_id, StageInterval.seq)  # type: ignore[arg-type]
+            .where(col(StageInterval.application_id).in_(ids))
+            .order_by(col(StageInterval.application_id), col(StageInterval.seq))
         ):
             intervals[interval.application_id].append(interval)
         for application in batch:
