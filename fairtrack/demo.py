@@ -113,12 +113,12 @@ def _ensure_users(session: Session, registry: Registry, applicants: int) -> Demo
         }
     cast = DemoCast(applicants=[])
     for w in wanted:
-        user_id, role_name, org = existing[w["email"]]
+        user_id, role_name, user_org = existing[w["email"]]
         assert user_id is not None
         if role_name == Role.applicant.value:
             cast.applicants.append(user_id)
         else:
-            cast.staff[(Role(role_name), org or "")] = user_id
+            cast.staff[(Role(role_name), user_org or "")] = user_id
     return cast
 
 
