@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from accounts.actor import Actor
@@ -322,24 +323,26 @@ def apply_event(
         payload=request.payload(),
     )
     # The version guard makes a lost update impossible even where the row lock is not available.
+    moved_to = {
+        "state": to_state,
+        "decided_by_committee": Fact.decided_by_committee in walk.facts,
+        "version": event.seq,
+        "head_hash": event.hash,
+        "updated_at": now,
+    }
     moved = session.execute(
         update(Application)
         .where(col(Application.id) == application.id, col(Application.version) == application.version)
-        .values(
-            state=to_state,
-            decided_by_committee=Fact.decided_by_committee in walk.facts,
-            version=event.seq,
-            head_hash=event.hash,
-            updated_at=now,
-        )
+        .values(**moved_to)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise VersionConflict("the application changed meanwhile; read it again and retry")
+    for name, value in moved_to.items():  # what the UPDATE wrote, without reading it back
+        set_committed_value(application, name, value)
     current.exited_at = occurred_at
     current.calendar_days, current.business_days = visit_durations(current.entered_at, occurred_at)
     session.add(event)
     session.add(_enter(application, event))
     session.flush()
-    session.refresh(application)
     return application, event

@@ -1,0 +1,36 @@
+# FairTrack: `make run` serves the app on SQLite with demo data; `make test` runs every test.
+# Both create the virtual environment (.venv) and install the project on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_APPLICATIONS ?= 2000
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/fairtrack db upgrade
+	$(BIN)/fairtrack demo --applications $(DEMO_APPLICATIONS) --if-empty
+	$(BIN)/fairtrack serve
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/transitions.py
+
+clean:
+	rm -rf $(VENV) fairtrack.db fairtrack.db-wal fairtrack.db-shm .pytest_cache .mypy_cache .ruff_cache
