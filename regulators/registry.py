@@ -1,11 +1,14 @@
 """Loads and validates the regulator and assessor data files shipped in regulators/data/."""
 
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from regulators.schema import Assessor, Regulator
 
@@ -34,6 +37,25 @@ class Registry:
             orgs.add(regulator.appeal_body.slug)
         return orgs
 
+    def digest(self) -> str:
+        """One hash over every validated document: unchanged files give the same digest."""
+        parts = {
+            f"{kind}/{slug}": content_hash(document_of(item))
+            for kind, items in (("regulator", self.regulators), ("assessor", self.assessors))
+            for slug, item in items.items()
+        }
+        return content_hash(parts)
+
+
+def document_of(item: BaseModel) -> dict[str, Any]:
+    """The validated data as JSON, defaults applied: what the database keeps for each version."""
+    return item.model_dump(mode="json")
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 def _load_file(path: Path) -> Regulator | Assessor:
     try:
@@ -51,10 +73,18 @@ def _load_file(path: Path) -> Regulator | Assessor:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"field '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(_describe(err["loc"], err["msg"]) for err in exc.errors())
         raise RegistryError(f"{path.name}: {problems}") from exc
+
+
+def _describe(loc: tuple[int | str, ...], message: str) -> str:
+    """"field 'a.b': what is wrong"; a check across fields names its field first ("x: ...")."""
+    message = message.removeprefix("Value error, ")
+    if not loc and ": " in message:
+        field, message = message.split(": ", 1)
+        return f"field '{field}': {message}"
+    where = ".".join(str(part) for part in loc) or "(file)"
+    return f"field '{where}': {message}"
 
 
 def load_registry(data_dir: Path = DATA_DIR) -> Registry:

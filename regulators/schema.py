@@ -2,8 +2,11 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class Sector(StrEnum):
@@ -25,55 +28,134 @@ class DayCount(StrEnum):
     business = "business"
 
 
+class WindowKind(StrEnum):
+    """A time limit the law gives the applicant, named by what it is for."""
+
+    committee_submissions = "committee_submissions"  # written submissions after a referral
+    appeal_board_request = "appeal_board_request"  # require the appeal board to review or hear
+    divisional_court_appeal = "divisional_court_appeal"  # appeal the appeal board's decision
+
+
+# Project defaults, not law (facts/ontario.md s. 7): used where a regulator publishes no standard,
+# and shown as defaults wherever they appear.
+PROJECT_DEFAULTS: dict[StandardStage, tuple[int, DayCount]] = {
+    StandardStage.assessment: (35, DayCount.business),
+    StandardStage.regulator_review: (60, DayCount.business),
+    StandardStage.internal_committee: (60, DayCount.business),
+    StandardStage.appeal_board: (180, DayCount.calendar),
+    StandardStage.divisional_court: (365, DayCount.calendar),
+}
+PROJECT_DEFAULT_SOURCE = "FairTrack project default (facts/ontario.md s. 7); not law"
+
+# The windows every health college's applicants have under the Health Professions Procedural Code.
+HEALTH_WINDOWS = frozenset(WindowKind)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Names(Strict):
-    en: str = Field(min_length=1)
-    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1, max_length=255)
+    fr: str = Field(min_length=1, max_length=255)
 
 
 class LicenceClass(Strict):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)
     name: Names
 
 
 class Profession(Strict):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    slug: str = Field(pattern=SLUG, max_length=80)
     name: Names
-    noc: list[str] = Field(default_factory=list)  # NOC 2021 codes, five digits
+    noc: list[str] = Field(default_factory=list)  # NOC 2021 unit groups: five digits
     licence_classes: list[LicenceClass] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _noc_codes(self) -> Self:
+        for code in self.noc:
+            if not (len(code) == 5 and code.isdigit()):
+                raise ValueError(f"NOC 2021 codes have five digits; '{code}' does not")
+        if len(set(self.noc)) != len(self.noc):
+            raise ValueError("a NOC code is listed twice")
+        return self
 
 
 class Body(Strict):
     """A committee or tribunal that hears an applicant: the organization its staff belong to."""
 
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    slug: str = Field(pattern=SLUG, max_length=80)
     name: Names
 
 
 class ServiceStandard(Strict):
+    """Days a stage should take. An unpublished one names no figure: it takes the project default."""
+
     stage: StandardStage
-    days: int = Field(gt=0)
+    published: bool
+    days: int = Field(gt=0, le=3650)
     counting: DayCount
-    published: bool  # False: the regulator publishes none; this is the project default
-    source: str | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_project_default(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict) or raw.get("published") is not False:
+            if isinstance(raw, dict) and raw.get("published") is True and not raw.get("source"):
+                raise ValueError("a published standard needs its 'source' (where it is published)")
+            return raw
+        try:
+            days, counting = PROJECT_DEFAULTS[StandardStage(str(raw.get("stage")))]
+        except ValueError:
+            return raw  # the stage itself is wrong: let field validation name it
+        given = (raw.get("days", days), DayCount(raw.get("counting", counting)))
+        if given != (days, counting):
+            raise ValueError(
+                f"an unpublished standard uses the project default ({days} {counting.value} "
+                "days); give the regulator's published figure with published = true and a source"
+            )
+        return {**raw, "days": days, "counting": counting.value,
+                "source": raw.get("source", PROJECT_DEFAULT_SOURCE)}
+
+    @property
+    def is_default(self) -> bool:
+        return not self.published
+
+
+class StatutoryWindow(Strict):
+    """A time limit in law, with its citation; `to_verify` says what is not yet checked."""
+
+    window: WindowKind
+    days: int = Field(gt=0, le=3650)
+    counting: DayCount
+    runs_from: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    to_verify: str | None = None
 
 
 class CanadianExperienceExemption(Strict):
+    """FARPACTA (Working for Workers Act, 2021): none unless the Minister grants one."""
+
     granted: bool = False
     scope: str | None = None
     granted_on: date | None = None
 
+    @model_validator(mode="after")
+    def _scope_and_date_with_grant(self) -> Self:
+        if self.granted and (not self.scope or self.granted_on is None):
+            raise ValueError("a granted exemption needs its 'scope' and 'granted_on' date")
+        if not self.granted and (self.scope or self.granted_on):
+            raise ValueError("'scope' and 'granted_on' only describe a granted exemption")
+        return self
+
 
 class Regulator(Strict):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    acronym: str
+    slug: str = Field(pattern=SLUG, max_length=80)
+    acronym: str = Field(min_length=1, max_length=40)
     name: Names
     sector: Sector
-    statute: str
-    website: str
+    statute: str = Field(min_length=1)
+    website: str = Field(pattern=r"^https://[^\s]+$")
     rules_version: int = Field(ge=1)
     effective_date: date
     third_party_assessment: bool
@@ -81,10 +163,59 @@ class Regulator(Strict):
     internal_committee: Body
     appeal_body: Body
     professions: list[Profession] = Field(min_length=1)
-    service_standards: list[ServiceStandard] = Field(default_factory=list)
+    service_standards: list[ServiceStandard]
+    statutory_windows: list[StatutoryWindow] = Field(default_factory=list)
     canadian_experience_exemption: CanadianExperienceExemption = CanadianExperienceExemption()
     accepted_language_tests: list[str] = Field(default_factory=list)
     to_verify: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        self._check_standards()
+        self._check_windows()
+        self._check_unique_codes()
+        if self.assessors and not self.third_party_assessment:
+            raise ValueError("assessors: listed, but third_party_assessment is false")
+        return self
+
+    def _check_standards(self) -> None:
+        # Every stage of the route has a line, so that a reviewer decides each one: a published
+        # figure with its source, or `published = false` for the project default.
+        stages = [s.stage for s in self.service_standards]
+        if len(set(stages)) != len(stages):
+            raise ValueError("service_standards: a stage is listed twice")
+        expected = set(StandardStage)
+        if not self.third_party_assessment:
+            expected.discard(StandardStage.assessment)
+        missing = sorted(expected - set(stages))
+        if missing:
+            raise ValueError(
+                f"service_standards: no entry for {missing}; write "
+                "{ stage = \"...\", published = false } where the regulator publishes none"
+            )
+        if StandardStage.assessment in stages and not self.third_party_assessment:
+            raise ValueError("service_standards: 'assessment' given but the regulator assesses "
+                             "credentials itself (third_party_assessment = false)")
+
+    def _check_windows(self) -> None:
+        kinds = [w.window for w in self.statutory_windows]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("statutory_windows: a window is listed twice")
+        if self.sector is Sector.health and set(kinds) != HEALTH_WINDOWS:
+            missing = sorted(HEALTH_WINDOWS - set(kinds))
+            raise ValueError(f"statutory_windows: a health college needs {missing} "
+                             "(Health Professions Procedural Code)")
+
+    def _check_unique_codes(self) -> None:
+        codes = [c.code for p in self.professions for c in p.licence_classes]
+        if len(set(codes)) != len(codes):
+            raise ValueError("professions: a licence class code is used twice")
+        slugs = [p.slug for p in self.professions]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("professions: a profession slug is used twice")
+        for test in self.accepted_language_tests:
+            if not test or not test.replace("-", "").isalnum() or test != test.lower():
+                raise ValueError(f"accepted_language_tests: '{test}' is not a lower-case slug")
 
     def licence_class(self, code: str) -> LicenceClass | None:
         for profession in self.professions:
@@ -93,11 +224,23 @@ class Regulator(Strict):
                     return licence_class
         return None
 
+    def standard(self, stage: StandardStage) -> ServiceStandard | None:
+        for standard in self.service_standards:
+            if standard.stage is stage:
+                return standard
+        return None
+
+    def window(self, kind: WindowKind) -> StatutoryWindow | None:
+        for window in self.statutory_windows:
+            if window.window is kind:
+                return window
+        return None
+
 
 class Assessor(Strict):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    acronym: str
+    slug: str = Field(pattern=SLUG, max_length=80)
+    acronym: str = Field(min_length=1, max_length=40)
     name: Names
-    website: str
+    website: str = Field(pattern=r"^https://[^\s]+$")
     designation: str  # who designates or recognizes it, e.g. IRCC for educational credentials
     to_verify: list[str] = Field(default_factory=list)
