@@ -3,8 +3,12 @@
 from sqlmodel import SQLModel
 
 from accounts.models import User
+from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, Event, IdempotencyRecord, StageInterval
 
 metadata = SQLModel.metadata
 
-__all__ = ["Application", "Event", "IdempotencyRecord", "StageInterval", "User", "metadata"]
+__all__ = [
+    "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
+    "RegulatorRules", "StageInterval", "User", "metadata",
+]
