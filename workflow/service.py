@@ -19,6 +19,8 @@ from fairtrack.errors import (
     VersionConflict,
 )
 from regulators.registry import Registry
+from regulators.service import rules_version_in_force
+from workflow.calendar import local_date
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval
@@ -159,7 +161,7 @@ def create_application(
         licence_class=data.licence_class,
         assessor=assessor,
         health_route=regulator.sector == "health",
-        rules_version=regulator.rules_version,
+        rules_version=rules_version_in_force(session, registry, regulator.slug, local_date(now)),
         state=INITIAL_STATE,
         version=0,
         head_hash=GENESIS_HASH,
@@ -330,6 +332,10 @@ def apply_event(
         "head_hash": event.hash,
         "updated_at": now,
     }
+    if request.trigger == "submit":  # the rules in force when submitted govern (issue 3)
+        moved_to["rules_version"] = rules_version_in_force(
+            session, registry, application.regulator, local_date(occurred_at)
+        )
     moved = session.execute(
         update(Application)
         .where(col(Application.id) == application.id, col(Application.version) == application.version)
