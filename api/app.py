@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter, FastAPI
 
-from api import applications, errors, health, tokens
+from api import applications, errors, health, regulators, tokens
 from fairtrack.database import is_sqlite, make_engine, make_sessionmaker
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
+from regulators.sync import sync_on_start
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
@@ -25,10 +26,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.sessions = make_sessionmaker(engine)
     app.state.readers = make_sessionmaker(reader)
     app.state.registry = registry or get_registry()
+    sync_on_start(engine, app.state.sessions, app.state.registry)  # only when the files changed
     errors.install(app)
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(health.router)
     v1.include_router(tokens.router)
     v1.include_router(applications.router)
+    v1.include_router(regulators.router)
     app.include_router(v1)
     return app

@@ -14,6 +14,7 @@ from fairtrack.database import make_engine, make_sessionmaker, transaction
 from fairtrack.errors import DomainError
 from fairtrack.migrate import upgrade
 from fairtrack.settings import get_settings
+from regulators.cli import app as regulators_app
 from regulators.registry import get_registry
 from workflow.models import Application
 from workflow.road import Role
@@ -23,6 +24,7 @@ db = typer.Typer(help="Database schema.", no_args_is_help=True)
 users = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(users, name="users")
+app.add_typer(regulators_app, name="regulators")
 err = Console(stderr=True)
 
 

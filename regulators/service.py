@@ -12,19 +12,23 @@ from regulators.registry import Registry
 from regulators.schema import Regulator
 
 
+def _stored_versions(session: Session, slug: str) -> dict[int, date]:
+    """version -> effective date, for every version of this regulator in the database."""
+    rows = session.execute(
+        select(col(RegulatorRules.version), col(RegulatorRules.effective_date)).where(
+            col(RegulatorRules.regulator) == slug
+        )
+    )
+    return {version: effective for version, effective in rows}
+
+
 def rules_version_in_force(session: Session, registry: Registry, slug: str, on: date) -> int:
     """The latest version whose effective date is on or before `on`.
 
     Versions come from the synced history and from the shipped file (which may be newer than the
     last sync). A date before every known version takes the earliest one: nothing older is known.
     """
-    known: dict[int, date] = dict(
-        session.execute(
-            select(col(RegulatorRules.version), col(RegulatorRules.effective_date)).where(
-                col(RegulatorRules.regulator) == slug
-            )
-        ).tuples()
-    )
+    known = _stored_versions(session, slug)
     current = registry.regulator(slug)
     if current is not None:
         known[current.rules_version] = current.effective_date
@@ -52,13 +56,7 @@ def rules_of(session: Session, registry: Registry, slug: str, version: int) -> R
 def rules_history(session: Session, registry: Registry, slug: str) -> list[tuple[int, date, bool]]:
     """(version, effective date, stored in the database) for every known version, newest first."""
     current = registry.regulator(slug)
-    stored: dict[int, date] = dict(
-        session.execute(
-            select(col(RegulatorRules.version), col(RegulatorRules.effective_date)).where(
-                col(RegulatorRules.regulator) == slug
-            )
-        ).tuples()
-    )
+    stored = _stored_versions(session, slug)
     if current is None and not stored:
         raise NotFound(f"no regulator '{slug}'")
     versions = {v: (v, d, True) for v, d in stored.items()}

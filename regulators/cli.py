@@ -1,0 +1,86 @@
+"""`fairtrack regulators check` and `fairtrack regulators sync`: validate the data files, load them."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from fairtrack.database import make_engine, make_sessionmaker, transaction
+from fairtrack.settings import get_settings
+from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
+from regulators.service import stored_versions
+from regulators.sync import sync_registry
+
+app = typer.Typer(help="The regulator registry: check and load its data files.",
+                  no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", help="Folder of *.toml files (default: the shipped ones).",
+                 exists=True, file_okay=False, dir_okay=True),
+]
+
+
+def _load(data_dir: Path) -> Registry:
+    try:
+        return load_registry(data_dir)
+    except RegistryError as exc:
+        err.print(f"[red]invalid:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def check(data_dir: DataDir = DATA_DIR) -> None:
+    """Validate every file; write nothing. Exit 1 naming the file and field of the first error."""
+    registry = _load(data_dir)
+    defaults = sum(
+        1 for r in registry.regulators.values() for s in r.service_standards if s.is_default
+    )
+    to_verify = sum(len(r.to_verify) for r in registry.regulators.values())
+    out.print(
+        f"{len(registry.regulators)} regulators and {len(registry.assessors)} assessors valid; "
+        f"{defaults} service standards are project defaults; {to_verify} facts to verify",
+        highlight=False, soft_wrap=True,
+    )
+
+
+@app.command()
+def sync(data_dir: DataDir = DATA_DIR) -> None:
+    """Load the files into the database. Idempotent: a second run changes nothing and says so."""
+    registry = _load(data_dir)
+    engine = make_engine(get_settings().database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            report = sync_registry(session, registry)
+            total = stored_versions(session)
+    except RegistryError as exc:  # the files would rewrite the stored history
+        err.print(f"[red]refused:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    out.print(f"{report.summary()}; {total} rules versions stored", highlight=False, soft_wrap=True)
+
+
+@app.command("to-verify")
+def to_verify(data_dir: DataDir = DATA_DIR) -> None:
+    """Print every fact marked to verify, as the Markdown list docs/regulators.md keeps."""
+    registry = _load(data_dir)
+    entries = [(r.acronym, r.slug, r.to_verify) for r in registry.regulators.values()]
+    entries += [(a.acronym, a.slug, a.to_verify) for a in registry.assessors.values()]
+    for acronym, slug, notes in sorted(entries, key=lambda e: e[1]):
+        if notes:
+            out.print(f"- **{acronym}** (`{slug}.toml`)", highlight=False, soft_wrap=True)
+            for note in notes:
+                out.print(f"  - {note}", highlight=False, soft_wrap=True, markup=False)
+    windows = sorted({
+        (w.window.value, w.citation, w.to_verify)
+        for r in registry.regulators.values() for w in r.statutory_windows if w.to_verify
+    })
+    if windows:
+        out.print("- **Statutory windows** (every health college's file)", highlight=False)
+        for window, citation, note in windows:
+            out.print(f"  - {window} ({citation}): {note}", highlight=False, soft_wrap=True,
+                      markup=False)

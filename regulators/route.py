@@ -1,0 +1,116 @@
+"""A regulator's route read from its data: the stages in order, who holds each, its standard and
+the statutory window that opens it.
+
+The workflow's road (workflow/road.py) says which steps exist; this says, for one regulator, which
+bodies stand at each stage. Health colleges follow the Health Professions Procedural Code (Registration
+Committee, then HPARB); other bodies FARPACTA s. 9 (an internal review or appeal by the body); both
+end at the Divisional Court. A regulator that assesses credentials itself has no assessment stage.
+"""
+
+from dataclasses import dataclass
+
+from regulators.registry import DIVISIONAL_COURT, Registry
+from regulators.schema import (
+    Body,
+    Names,
+    Regulator,
+    Sector,
+    ServiceStandard,
+    StandardStage,
+    StatutoryWindow,
+    WindowKind,
+)
+
+DIVISIONAL_COURT_BODY = Body(
+    slug=DIVISIONAL_COURT,
+    name=Names(
+        en="Divisional Court (Superior Court of Justice)",
+        fr="Cour divisionnaire (Cour supérieure de justice)",
+    ),
+)
+
+# The window the applicant must use to bring the case to each stage.
+WINDOW_INTO: dict[StandardStage, WindowKind] = {
+    StandardStage.internal_committee: WindowKind.committee_submissions,
+    StandardStage.appeal_board: WindowKind.appeal_board_request,
+    StandardStage.divisional_court: WindowKind.divisional_court_appeal,
+}
+
+# Whose staff act at each stage (the roles of workflow.road.Role).
+HOLDER_ROLE: dict[StandardStage, str] = {
+    StandardStage.assessment: "assessor",
+    StandardStage.regulator_review: "regulator",
+    StandardStage.internal_committee: "regulator",
+    StandardStage.appeal_board: "tribunal",
+    StandardStage.divisional_court: "tribunal",
+}
+
+NOTES: dict[tuple[Sector | None, StandardStage], Names] = {
+    (None, StandardStage.assessment): Names(
+        en="A credential assessment is not a licence: the regulator decides.",
+        fr="Une évaluation des diplômes n'est pas un permis : l'organisme de réglementation décide.",
+    ),
+    (Sector.health, StandardStage.regulator_review): Names(
+        en="The registrar may register, but must refer a proposed refusal or terms, conditions "
+        "and limitations to the Registration Committee.",
+        fr="Le registrateur peut inscrire, mais doit renvoyer au comité d'inscription tout refus "
+        "ou toute condition envisagés.",
+    ),
+    (Sector.health, StandardStage.appeal_board): Names(
+        en="A review or a hearing of the committee's decision, on written notice.",
+        fr="Un examen ou une audience sur la décision du comité, sur avis écrit.",
+    ),
+    (None, StandardStage.appeal_board): Names(
+        en="The body's internal review or appeal of a registration decision (FARPACTA s. 9).",
+        fr="La révision interne ou l'appel d'une décision d'inscription (FARPACTA, art. 9).",
+    ),
+    (None, StandardStage.divisional_court): Names(
+        en="An appeal (or judicial review) on the record.",
+        fr="Un appel (ou une révision judiciaire) sur le dossier.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    stage: StandardStage
+    holder_role: str
+    bodies: tuple[Body, ...]
+    standard: ServiceStandard | None
+    window: StatutoryWindow | None
+    note: Names | None
+
+
+def _note(sector: Sector, stage: StandardStage) -> Names | None:
+    return NOTES.get((sector, stage)) or NOTES.get((None, stage))
+
+
+def route_of(regulator: Regulator, registry: Registry) -> list[RouteStop]:
+    """The stages an application to this regulator may pass through, in order."""
+    stages: list[tuple[StandardStage, tuple[Body, ...]]] = []
+    if regulator.third_party_assessment:
+        assessors = tuple(
+            Body(slug=slug, name=registry.assessors[slug].name)
+            for slug in regulator.assessors
+            if slug in registry.assessors
+        )
+        stages.append((StandardStage.assessment, assessors))
+    regulator_body = Body(slug=regulator.slug, name=regulator.name)
+    stages += [
+        (StandardStage.regulator_review, (regulator_body,)),
+        (StandardStage.internal_committee, (regulator.internal_committee,)),
+        (StandardStage.appeal_board, (regulator.appeal_body,)),
+        (StandardStage.divisional_court, (DIVISIONAL_COURT_BODY,)),
+    ]
+    stops = []
+    for stage, bodies in stages:
+        window_kind = WINDOW_INTO.get(stage)
+        stops.append(RouteStop(
+            stage=stage,
+            holder_role=HOLDER_ROLE[stage],
+            bodies=bodies,
+            standard=regulator.standard(stage),
+            window=regulator.window(window_kind) if window_kind else None,
+            note=_note(regulator.sector, stage),
+        ))
+    return stops

@@ -1,0 +1,145 @@
+"""Shapes of the public registry API: regulators, their route and rules, assessors, professions."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Language = Literal["en", "fr"]
+MatchKind = Literal["exact", "prefix", "word", "substring", "words"]
+
+
+class BodyView(BaseModel):
+    slug: str
+    name: str
+
+
+class StandardView(BaseModel):
+    stage: str
+    days: int
+    counting: str = Field(description="calendar or business days (Ontario)")
+    is_default: bool = Field(
+        description="True: the regulator publishes no standard; this is FairTrack's default."
+    )
+    source: str
+
+
+class WindowView(BaseModel):
+    window: str
+    days: int
+    counting: str
+    runs_from: str
+    citation: str
+    to_verify: str | None = Field(description="What in this rule is not yet checked, if anything.")
+
+
+class RouteStopView(BaseModel):
+    stage: str
+    holder_role: str = Field(description="Whose staff act at this stage.")
+    bodies: list[BodyView]
+    standard: StandardView | None
+    window: WindowView | None = Field(description="The applicant's time limit to get here.")
+    note: str | None
+
+
+class LicenceClassView(BaseModel):
+    code: str
+    name: str
+
+
+class ProfessionView(BaseModel):
+    slug: str
+    name: str
+    noc: list[str] = Field(description="NOC 2021 unit groups")
+    licence_classes: list[LicenceClassView]
+
+
+class ExemptionView(BaseModel):
+    granted: bool
+    scope: str | None
+    granted_on: date | None
+
+
+class RegulatorSummary(BaseModel):
+    slug: str
+    acronym: str
+    name: str
+    sector: str
+    website: str
+    rules_version: int
+    effective_date: date
+    third_party_assessment: bool
+    professions: list[str]
+
+
+class RegulatorPage(BaseModel):
+    lang: Language
+    items: list[RegulatorSummary]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
+class RegulatorDetail(RegulatorSummary):
+    lang: Language
+    statute: str
+    assessors: list[BodyView]
+    internal_committee: BodyView
+    appeal_body: BodyView
+    profession_details: list[ProfessionView]
+    route: list[RouteStopView]
+    service_standards: list[StandardView]
+    statutory_windows: list[WindowView]
+    canadian_experience_exemption: ExemptionView
+    accepted_language_tests: list[str]
+    to_verify: list[str] = Field(description="Facts in this file not yet checked at their source.")
+
+
+class RulesVersionView(BaseModel):
+    version: int
+    effective_date: date
+    stored: bool = Field(description="False: in the data files but not yet synced to the database.")
+
+
+class RulesHistory(BaseModel):
+    regulator: str
+    versions: list[RulesVersionView]
+
+
+class AssessorView(BaseModel):
+    slug: str
+    acronym: str
+    name: str
+    website: str
+    designation: str
+    used_by: list[str] = Field(description="Regulators whose route starts with this assessor.")
+    to_verify: list[str]
+
+
+class AssessorPage(BaseModel):
+    lang: Language
+    notice: str = Field(description="A credential assessment is not a licence.")
+    items: list[AssessorView]
+    next_cursor: str | None
+
+
+class RegulatorRef(BaseModel):
+    slug: str
+    acronym: str
+    name: str
+    sector: str
+
+
+class ProfessionMatch(BaseModel):
+    profession: ProfessionView
+    regulator: RegulatorRef
+    match: MatchKind = Field(description="How the query matched: exact, prefix, word, substring, "
+                             "or words (every word of the query, in any order).")
+    matched_text: str
+
+
+class ProfessionResults(BaseModel):
+    lang: Language
+    q: str
+    total: int
+    offset: int
+    limit: int
+    items: list[ProfessionMatch]
