@@ -1,4 +1,4 @@
-"""The user account table: one person, one role, and for staff one organization."""
+"""Account tables: people (one role, and for staff one organization), refresh tokens, API keys."""
 
 from datetime import datetime
 
@@ -19,3 +19,45 @@ class User(SQLModel, table=True):
     preferred_language: str = Field(default="en", max_length=2)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    # Raised on every password change: access tokens and sessions carry it, so older ones die.
+    credentials_version: int = Field(default=0)
+
+
+class RefreshToken(SQLModel, table=True):
+    """One refresh token (stored as its SHA-256). Each use consumes it and issues the next of its
+    family; a consumed token presented again means it was stolen, and the whole family is revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    family: str = Field(max_length=32, index=True)
+    credentials_version: int
+    issued_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class ApiKey(SQLModel, table=True):
+    """A regulator's or assessor's system credential: shown once, kept as a SHA-256 of its secret.
+
+    It acts as its organization's system account (`user_id`), so events and Idempotency-Keys record
+    a real actor.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    # The public part of the key, to find its row without scanning: ft_<prefix>_<secret>.
+    prefix: str = Field(max_length=16, unique=True, index=True)
+    secret_hash: str = Field(max_length=64)
+    role: str = Field(max_length=20)
+    organization: str = Field(max_length=80, index=True)
+    user_id: int = Field(foreign_key="users.id")
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

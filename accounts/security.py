@@ -1,5 +1,9 @@
-"""Password hashing (argon2) and signed, expiring bearer tokens (PyJWT)."""
+"""Password hashing (argon2), signed expiring bearer tokens (PyJWT), and random opaque secrets."""
 
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +17,10 @@ _hasher = PasswordHasher()
 ALGORITHM = "HS256"
 # Compared against when the account does not exist, so timing does not reveal which emails exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# Stored in place of a hash for accounts that never log in (an organization's system account).
+NO_PASSWORD = "!no-password"  # noqa: S105 - a marker that no password matches, not a secret
+API_KEY_PREFIX = "ft_"
+REFRESH_PREFIX = "rt_"
 
 
 def hash_password(password: str) -> str:
@@ -26,13 +34,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def issue_token(user_id: int, secret: str, minutes: int, now: datetime | None = None) -> str:
+def issue_token(
+    user_id: int, secret: str, minutes: int, now: datetime | None = None, version: int = 0
+) -> str:
     issued = now or utcnow()
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "iat": issued,
         "exp": issued + timedelta(minutes=minutes),
         "typ": "access",
+        "ver": version,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
@@ -41,12 +52,60 @@ class InvalidToken(Exception):
     pass
 
 
-def read_token(token: str, secret: str) -> int:
-    """The user id a valid, unexpired token was issued to."""
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    credentials_version: int
+
+
+def read_access_token(token: str, secret: str) -> AccessClaims:
+    """Who a valid, unexpired access token was issued to, and at which credentials version."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    if claims.get("typ") != "access" or not str(claims["sub"]).isdigit():
+    version = claims.get("ver", 0)
+    if claims.get("typ") != "access" or not str(claims["sub"]).isdigit() or type(version) is not int:
         raise InvalidToken("not an access token")
-    return int(claims["sub"])
+    return AccessClaims(int(claims["sub"]), version)
+
+
+def read_token(token: str, secret: str) -> int:
+    """The user id a valid, unexpired token was issued to."""
+    return read_access_token(token, secret).user_id
+
+
+def sha256_hex(value: str) -> str:
+    """For high-entropy secrets (API keys, refresh tokens) a plain SHA-256 is enough to store."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_refresh_token() -> str:
+    return REFRESH_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_api_key() -> tuple[str, str, str]:
+    """(full key shown once, public prefix, hash of the secret part)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{API_KEY_PREFIX}{prefix}_{secret}", prefix, sha256_hex(secret)
+
+
+def split_api_key(key: str) -> tuple[str, str] | None:
+    """(prefix, secret) of something shaped like an API key, else None."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    prefix, _, secret = key[len(API_KEY_PREFIX):].partition("_")
+    if len(prefix) != 12 or not secret or len(secret) > 100:
+        return None
+    return prefix, secret
+
+
+def same_secret(given: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(sha256_hex(given), stored_hash)
+
+
+def pseudonym(secret: str, kind: str, identifier: str) -> str:
+    """A keyed hash of a personal identifier (email, address): what limiters and logs keep."""
+    digest = hmac.new(secret.encode(), f"{kind}\n{identifier}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]

@@ -1,22 +1,50 @@
-"""Creating accounts and checking credentials."""
+"""Creating accounts, checking credentials, and the password rules."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import Actor
-from accounts.models import User
+from accounts.models import RefreshToken, User
 from accounts.security import hash_password, verify_password
+from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
 from regulators.registry import Registry
 from workflow.road import Role
 
 STAFF_ROLES = frozenset({Role.regulator, Role.assessor, Role.tribunal})
 MIN_PASSWORD = 12
+# argon2 hashes any length, but a megabyte "password" is a cheap way to burn our CPU.
+MAX_PASSWORD = 128
+MIN_DISTINCT = 6
+LANGUAGES = ("en", "fr")
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalize_email(email)
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+        raise InvalidRequest("email is not a valid address", field="email")
+    return email
+
+
+def check_password(password: str, email: str) -> None:
+    """Length, variety, and not built from the email: the rules every new password meets."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidRequest(f"password needs at least {MIN_PASSWORD} characters", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidRequest(f"password has at most {MAX_PASSWORD} characters", field="password")
+    if len(set(password)) < MIN_DISTINCT:
+        raise InvalidRequest(
+            f"password needs at least {MIN_DISTINCT} different characters", field="password"
+        )
+    local = normalize_email(email).partition("@")[0]
+    if len(local) >= 4 and local in password.lower():
+        raise InvalidRequest("password must not contain your email address", field="password")
 
 
 def create_user(
@@ -29,11 +57,8 @@ def create_user(
     organization: str | None = None,
     preferred_language: str = "en",
 ) -> User:
-    email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
-        raise InvalidRequest("email is not a valid address", field="email")
-    if len(password) < MIN_PASSWORD:
-        raise InvalidRequest(f"password needs at least {MIN_PASSWORD} characters", field="password")
+    email = check_email(email)
+    check_password(password, email)
     if role is Role.system:
         raise InvalidRequest("the system role is not for accounts", field="role")
     if role in STAFF_ROLES:
@@ -43,7 +68,7 @@ def create_user(
             )
     elif organization is not None:
         raise InvalidRequest(f"{role.value} accounts have no organization", field="organization")
-    if preferred_language not in ("en", "fr"):
+    if preferred_language not in LANGUAGES:
         raise InvalidRequest("preferred_language is 'en' or 'fr'", field="preferred_language")
     if session.scalars(select(col(User.id)).where(col(User.email) == email)).first() is not None:
         raise InvalidRequest("an account with this email exists", field="email")
@@ -59,6 +84,16 @@ def create_user(
     return user
 
 
+def register_applicant(
+    session: Session, registry: Registry, *, email: str, password: str, preferred_language: str
+) -> User:
+    """Self-registration: anyone may open an applicant account, and only that."""
+    return create_user(
+        session, registry, email=email, password=password, role=Role.applicant,
+        preferred_language=preferred_language,
+    )
+
+
 def authenticate(session: Session, email: str, password: str) -> User:
     user = session.scalars(select(User).where(col(User.email) == normalize_email(email))).first()
     if not verify_password(user.password_hash if user else None, password) or user is None:
@@ -68,6 +103,29 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
-def actor_of(user: User) -> Actor:
+def change_password(session: Session, actor: Actor, current: str, new: str) -> User:
+    """Checks the current password, sets the new one, and ends every older token and session."""
+    user = session.get(User, actor.user_id, with_for_update=True) if actor.is_person else None
+    if user is None:
+        raise NotAuthenticated("this is for people with a login")
+    if not verify_password(user.password_hash, current):
+        raise InvalidRequest("the current password is wrong", field="current_password")
+    check_password(new, user.email)
+    if verify_password(user.password_hash, new):
+        raise InvalidRequest("the new password is the current one", field="new_password")
+    user.password_hash = hash_password(new)
+    user.credentials_version += 1
+    session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    session.flush()
+    return user
+
+
+def actor_of(user: User, api_key_id: int | None = None) -> Actor:
     assert user.id is not None
-    return Actor(user_id=user.id, role=Role(user.role), organization=user.organization)
+    return Actor(
+        user_id=user.id, role=Role(user.role), organization=user.organization, api_key_id=api_key_id
+    )

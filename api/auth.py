@@ -9,8 +9,12 @@ from api.deps import current_actor
 from fairtrack.errors import Forbidden
 from workflow.road import Role
 
+EVERY_ROLE = (
+    Role.applicant, Role.regulator, Role.assessor, Role.tribunal, Role.oversight, Role.admin
+)
 
-def _requires(*roles: Role) -> object:
+
+def _requires(*roles: Role, people_only: bool = False) -> object:
     allowed = frozenset(roles)
 
     def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
@@ -19,6 +23,8 @@ def _requires(*roles: Role) -> object:
                 f"this needs one of the roles {sorted(r.value for r in allowed)}; "
                 f"you are {actor.role.value}"
             )
+        if people_only and not actor.is_person:
+            raise Forbidden("this is for people with a login, not for API keys")
         return actor
 
     return Depends(check)
@@ -35,3 +41,7 @@ ApplicationReader = Annotated[
 WorkflowActor = Annotated[
     Actor, _requires(Role.applicant, Role.regulator, Role.assessor, Role.tribunal)
 ]
+# Manage one's own login (password): any person, never an organization's API key.
+AccountHolder = Annotated[Actor, _requires(*EVERY_ROLE, people_only=True)]
+# Manage users and API keys: admins, in person.
+AccountAdmin = Annotated[Actor, _requires(Role.admin, people_only=True)]

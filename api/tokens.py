@@ -1,15 +1,18 @@
-"""OAuth2 password flow: trade an email and password for a signed, expiring bearer token."""
+"""OAuth2 password flow and refresh: trade credentials for an expiring access token and a
+rotating refresh token."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from accounts.security import issue_token
-from accounts.service import authenticate
-from api.deps import ReaderDep, SettingsDep
+from accounts import tokens
+from accounts.service import authenticate, normalize_email
+from api.deps import SettingsDep, WriterDep
 from api.errors import responses
+from api.limits import LimiterDep, RateLimited, client_address, enforce
+from fairtrack.database import transaction
 from fairtrack.errors import NotAuthenticated
 
 router = APIRouter(tags=["auth"])
@@ -18,19 +21,46 @@ router = APIRouter(tags=["auth"])
 class Token(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
-    expires_in: int
+    expires_in: int = Field(description="Seconds the access token lives.")
+    refresh_token: str = Field(description="Send to /auth/refresh for the next pair; single use.")
+    refresh_expires_in: int
 
 
-@router.post("/auth/token", response_model=Token, responses=responses(NotAuthenticated))
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+def _token(pair: tokens.TokenPair) -> Token:
+    return Token(
+        access_token=pair.access_token,
+        expires_in=pair.expires_in,
+        refresh_token=pair.refresh_token,
+        refresh_expires_in=pair.refresh_expires_in,
+    )
+
+
+@router.post(
+    "/auth/token", response_model=Token, responses=responses(NotAuthenticated, RateLimited)
+)
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: ReaderDep,
+    request: Request,
+    writer: WriterDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> Token:
-    user = authenticate(session, form.username, form.password)
-    assert user.id is not None
-    minutes = settings.access_token_minutes
-    return Token(
-        access_token=issue_token(user.id, settings.secret_key.get_secret_value(), minutes),
-        expires_in=minutes * 60,
-    )
+    window = settings.login_window_seconds
+    enforce(limiter, settings, "login-address", client_address(request),
+            settings.login_per_address, window)
+    enforce(limiter, settings, "login-account", normalize_email(form.username),
+            settings.login_per_account, window)
+    with transaction(writer) as session:
+        user = authenticate(session, form.username, form.password)
+        pair = tokens.issue_pair(session, user, settings)
+    return _token(pair)
+
+
+@router.post("/auth/refresh", response_model=Token, responses=responses(NotAuthenticated))
+def refresh(data: RefreshRequest, writer: WriterDep, settings: SettingsDep) -> Token:
+    return _token(tokens.refresh(writer, data.refresh_token, settings))

@@ -15,6 +15,18 @@ class Settings(BaseSettings):
     # Production sets FAIRTRACK_SECRET_KEY.
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=90)
+    # Pages: signed session cookies. Secure is always set over TLS; force it behind a TLS proxy.
+    session_minutes: int = Field(default=8 * 60, ge=5, le=7 * 24 * 60)
+    secure_cookies: bool = False
+    # Requests larger than this are refused with 413 before they are read.
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    # Rate limits (in this process; see docs/security.md): attempts per window, per key.
+    login_per_account: int = Field(default=10, ge=1)
+    login_per_address: int = Field(default=50, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    registrations_per_address: int = Field(default=10, ge=1)
+    registration_window_seconds: int = Field(default=60 * 60, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"

@@ -2,13 +2,14 @@
 
 from sqlmodel import SQLModel
 
-from accounts.models import User
+from accounts.models import ApiKey, RefreshToken, User
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, Event, IdempotencyRecord, StageInterval
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiKey", "RefreshToken",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
     "RegulatorRules", "StageInterval", "User", "metadata",
 ]

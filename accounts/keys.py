@@ -1,0 +1,100 @@
+"""API keys for regulators' and assessors' own case systems: created, listed, revoked, checked."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from accounts.models import ApiKey, User
+from accounts.security import NO_PASSWORD, new_api_key, same_secret, split_api_key
+from fairtrack.columns import utcnow
+from fairtrack.errors import InvalidRequest, NotAuthenticated, NotFound
+from regulators.registry import Registry
+from workflow.road import Role
+
+KEY_ROLES = (Role.regulator, Role.assessor)
+# last_used_at is a hint for spotting dead keys, not an audit log: one write a minute is plenty.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+SYSTEM_DOMAIN = "system.fairtrack.invalid"
+
+
+def _system_account(session: Session, role: Role, organization: str) -> User:
+    """The organization's system account, which every key of that organization acts as."""
+    email = f"{role.value}.{organization}@{SYSTEM_DOMAIN}"
+    user = session.scalars(select(User).where(col(User.email) == email)).one_or_none()
+    if user is None:
+        user = User(email=email, password_hash=NO_PASSWORD, role=role.value, organization=organization)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def create_key(
+    session: Session,
+    registry: Registry,
+    *,
+    name: str,
+    role: Role,
+    organization: str,
+    created_by: int | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key and its full text, which is never stored and cannot be shown again."""
+    name = name.strip()
+    if not 1 <= len(name) <= 80:
+        raise InvalidRequest("a key needs a name of 1 to 80 characters", field="name")
+    if role not in KEY_ROLES:
+        raise InvalidRequest("API keys are for regulator or assessor systems", field="role")
+    known = registry.regulators if role is Role.regulator else registry.assessors
+    if organization not in known:
+        raise InvalidRequest(f"no {role.value} '{organization[:80]}'", field="organization")
+    system = _system_account(session, role, organization)
+    assert system.id is not None
+    full, prefix, secret_hash = new_api_key()
+    key = ApiKey(
+        name=name, prefix=prefix, secret_hash=secret_hash, role=role.value,
+        organization=organization, user_id=system.id, created_by=created_by, created_at=utcnow(),
+    )
+    session.add(key)
+    session.flush()
+    return key, full
+
+
+def list_keys(session: Session, organization: str | None = None, limit: int = 100) -> Sequence[ApiKey]:
+    query = select(ApiKey).order_by(col(ApiKey.id)).limit(limit)
+    if organization is not None:
+        query = query.where(col(ApiKey.organization) == organization)
+    return session.scalars(query).all()
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"no API key {key_id}")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key
+
+
+def key_owner(session: Session, text: str) -> tuple[User, ApiKey]:
+    """The system account a live key acts as; every failure looks the same to the caller."""
+    parts = split_api_key(text)
+    key = None
+    if parts is not None:
+        key = session.scalars(select(ApiKey).where(col(ApiKey.prefix) == parts[0])).one_or_none()
+    if parts is None or key is None or not same_secret(parts[1], key.secret_hash):
+        raise NotAuthenticated("the API key is invalid or revoked")
+    user = session.get(User, key.user_id)
+    if key.revoked_at is not None or user is None or not user.is_active:
+        raise NotAuthenticated("the API key is invalid or revoked")
+    return user, key
+
+
+def needs_touch(key: ApiKey, now: datetime) -> bool:
+    return key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION
+
+
+def touch(session: Session, key_id: int, now: datetime) -> None:
+    session.execute(update(ApiKey).where(col(ApiKey.id) == key_id).values(last_used_at=now))

@@ -1,0 +1,95 @@
+"""Access and refresh tokens: a short-lived signed access token and a rotating refresh token."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
+
+from accounts.models import RefreshToken, User
+from accounts.security import issue_token, new_refresh_token, sha256_hex
+from fairtrack.columns import utcnow
+from fairtrack.database import transaction
+from fairtrack.errors import NotAuthenticated
+from fairtrack.settings import Settings
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+
+
+def _issue(session: Session, user: User, settings: Settings, family: str) -> TokenPair:
+    assert user.id is not None
+    now = utcnow()
+    refresh = new_refresh_token()
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=sha256_hex(refresh),
+            family=family,
+            credentials_version=user.credentials_version,
+            issued_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    session.flush()
+    minutes = settings.access_token_minutes
+    access = issue_token(
+        user.id, settings.secret_key.get_secret_value(), minutes, now, user.credentials_version
+    )
+    return TokenPair(access, refresh, minutes * 60, settings.refresh_token_days * 86400)
+
+
+def issue_pair(session: Session, user: User, settings: Settings) -> TokenPair:
+    """A new login: a new refresh-token family."""
+    return _issue(session, user, settings, secrets.token_hex(16))
+
+
+def refresh(sessions: sessionmaker[Session], token: str, settings: Settings) -> TokenPair:
+    """Consume a refresh token and issue the next pair of its family.
+
+    A token used twice was copied: the second use revokes its whole family, so the thief and the
+    owner both have to log in again (RFC 6819 5.2.2.3, refresh token rotation).
+    """
+    now = utcnow()
+    with transaction(sessions) as session:
+        pair = _rotate(session, token, settings, now)
+    if pair is None:  # raised only now, so that the revocation above is committed
+        raise RefreshReused("this refresh token was used already; log in again")
+    return pair
+
+
+def _rotate(session: Session, token: str, settings: Settings, now: datetime) -> TokenPair | None:
+    row = session.scalars(
+        select(RefreshToken).where(col(RefreshToken.token_hash) == sha256_hex(token)).with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise NotAuthenticated("the refresh token is invalid")
+    if row.used_at is not None and row.revoked_at is None:
+        session.execute(
+            update(RefreshToken)
+            .where(col(RefreshToken.family) == row.family, col(RefreshToken.revoked_at).is_(None))
+            .values(revoked_at=now)
+        )
+        return None
+    user = session.get(User, row.user_id)
+    if (
+        row.revoked_at is not None
+        or row.expires_at <= now
+        or user is None
+        or not user.is_active
+        or user.credentials_version != row.credentials_version
+    ):
+        raise NotAuthenticated("the refresh token is expired or revoked; log in again")
+    row.used_at = now
+    return _issue(session, user, settings, row.family)
+
+
+class RefreshReused(NotAuthenticated):
+    """A consumed refresh token came back: treated as theft (its family is revoked, and kept so)."""

@@ -1,0 +1,36 @@
+"""Wires access and hardening into the app: account, key and page routes, the rate limiter,
+security headers and the request size limit."""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+
+from api import accounts, keys, limits, pages, sessions
+from api.middleware import RequestSizeLimit, SecurityHeaders, docs_policy
+from fairtrack.settings import Settings
+
+
+def include_routers(v1: APIRouter) -> None:
+    v1.include_router(accounts.router)
+    v1.include_router(keys.router)
+
+
+def _docs_page(app: FastAPI) -> str:
+    # Rendered as FastAPI renders /docs, so that its one inline script can be allowed by hash.
+    page = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} - Swagger UI",
+        oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
+        init_oauth=app.swagger_ui_init_oauth,
+        swagger_ui_parameters=app.swagger_ui_parameters,
+    ).body
+    return bytes(page).decode()
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    limits.install(app)
+    sessions.install(app)
+    app.include_router(pages.router)
+    special = {app.docs_url: docs_policy([_docs_page(app)])} if app.docs_url else {}
+    # Added innermost first: the size limit's own 413 answers get the security headers too.
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders, special_policies=special)

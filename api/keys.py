@@ -1,0 +1,82 @@
+"""The admin API for regulators' and assessors' system keys: create (shown once), list, revoke."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from accounts import keys
+from accounts.models import ApiKey
+from api.auth import AccountAdmin
+from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.errors import responses
+from fairtrack.database import transaction
+from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
+from workflow.road import Role
+
+router = APIRouter(prefix="/admin/keys", tags=["admin"])
+AUTH = (NotAuthenticated, Forbidden)
+KeyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=80, examples=["cno case system"])
+    role: Literal["regulator", "assessor"]
+    organization: str = Field(min_length=1, max_length=80, examples=["cno"])
+
+
+class KeyView(BaseModel):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's public part, ft_<prefix>_..., to tell keys apart.")
+    role: str
+    organization: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewKey(KeyView):
+    key: str = Field(description="The full key. Shown this once; FairTrack keeps only its hash.")
+
+
+class KeyList(BaseModel):
+    items: list[KeyView]
+
+
+def key_view(key: ApiKey) -> KeyView:
+    assert key.id is not None
+    return KeyView(
+        id=key.id, name=key.name, prefix=key.prefix, role=key.role,
+        organization=key.organization, created_at=key.created_at,
+        last_used_at=key.last_used_at, revoked_at=key.revoked_at,
+    )
+
+
+@router.post("", status_code=201, response_model=NewKey, responses=responses(*AUTH, InvalidRequest))
+def create_key(data: KeyCreate, actor: AccountAdmin, writer: WriterDep, registry: RegistryDep) -> NewKey:
+    with transaction(writer) as session:
+        key, full = keys.create_key(
+            session, registry, name=data.name, role=Role(data.role),
+            organization=data.organization, created_by=actor.user_id,
+        )
+        view = key_view(key)
+    return NewKey(**view.model_dump(), key=full)
+
+
+@router.get("", response_model=KeyList, responses=responses(*AUTH))
+def list_keys(
+    actor: AccountAdmin,
+    session: ReaderDep,
+    organization: Annotated[str | None, Query(min_length=1, max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> KeyList:
+    return KeyList(items=[key_view(k) for k in keys.list_keys(session, organization, limit)])
+
+
+@router.post("/{key_id}/revoke", response_model=KeyView, responses=responses(*AUTH, NotFound))
+def revoke_key(key_id: KeyId, actor: AccountAdmin, writer: WriterDep) -> KeyView:
+    with transaction(writer) as session:
+        return key_view(keys.revoke_key(session, key_id))
