@@ -3,12 +3,16 @@
 from sqlmodel import SQLModel
 
 from accounts.models import ApiKey, RefreshToken, User
+from deadlines.models import Deadline
+from flags.models import Flag
+from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, Event, IdempotencyRecord, StageInterval
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApplicantProfile", "Deadline", "Flag",
     "ApiKey", "RefreshToken",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
     "RegulatorRules", "StageInterval", "User", "metadata",

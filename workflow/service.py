@@ -21,6 +21,7 @@ from fairtrack.errors import (
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
 from workflow.calendar import local_date
+from workflow.consequences import follow_event
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval
@@ -186,6 +187,7 @@ def create_application(
     application.version = event.seq
     application.head_hash = event.hash
     session.flush()
+    follow_event(session, registry, application, event)
     return application
 
 
@@ -351,4 +353,5 @@ def apply_event(
     session.add(event)
     session.add(_enter(application, event))
     session.flush()
+    follow_event(session, registry, application, event)
     return application, event

@@ -1,0 +1,1 @@
+"""Deadlines: service standards and statutory windows, computed on each event and stored with their law."""

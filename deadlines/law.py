@@ -1,0 +1,85 @@
+"""The applicant's statutory windows, as data a lawyer can read: days, counting rule, party, citation.
+
+Source: ../shared/facts/ontario.md s. 3 (health route) and s. 5 (counting time). Facts marked "to
+verify" there stay marked here, so that a correction is a one-line change. The non-health route has
+no window here: facts s. 4 gives no period for a FARPACTA body's internal review or the appeal after
+it (set by each profession's own Act), so none is invented.
+"""
+
+from dataclasses import dataclass
+
+from regulators.schema import WindowKind
+from workflow.calendar import DayRule
+from workflow.road import Clock, Fact
+
+
+@dataclass(frozen=True)
+class WindowLaw:
+    """A period the law gives a party to act, and where on the road it runs."""
+
+    kind: WindowKind
+    days: int
+    counting: DayRule
+    party: Clock
+    runs_from: str
+    citation: str
+    to_verify: str | None
+    # The states the window runs in, each with the route facts it needs there.
+    opens_in: dict[str, frozenset[Fact]]
+
+
+HEALTH = frozenset({Fact.health})
+COMMITTEE_ORDER = frozenset({Fact.health, Fact.decided_by_committee})
+# The day of the event is taken as the day of receipt. A notice sent by regular mail is deemed
+# received on the fifth day after mailing (Statutory Powers Procedure Act s. 18, to verify): FairTrack
+# records no mailing, so that deeming is not applied.
+RECEIPT = "receipt is taken as the event's date; SPPA s. 18 deemed receipt by mail not applied"
+
+WINDOWS: tuple[WindowLaw, ...] = (
+    WindowLaw(
+        kind=WindowKind.committee_submissions,
+        days=30,
+        counting=DayRule.legislation_act,
+        party=Clock.applicant,
+        runs_from="receipt of the written notice of referral to the Registration Committee",
+        citation="Health Professions Procedural Code (RHPA 1991, Sch. 2), s. 15(3); "
+        "Legislation Act, 2006 s. 89 (last day a holiday)",
+        to_verify=f"Code section number to verify (30 days confirmed on RCDSO and CRTO pages); "
+        f"s. 89 wording to verify; {RECEIPT}",
+        opens_in={"referred_to_committee": HEALTH},
+    ),
+    WindowLaw(
+        kind=WindowKind.appeal_board_request,
+        days=30,
+        counting=DayRule.legislation_act,
+        party=Clock.applicant,
+        runs_from="receipt of the Registration Committee's order and reasons",
+        citation="Health Professions Procedural Code (RHPA 1991, Sch. 2), s. 19 or s. 21 "
+        "(require an HPARB review or hearing); Legislation Act, 2006 s. 89",
+        to_verify=f"Code section (19 or 21) to verify (30 days confirmed on COKO and CRTO pages); "
+        f"{RECEIPT}",
+        # A refusal, or the committee's order to complete requirements, both go to HPARB.
+        opens_in={"refused_appealable": COMMITTEE_ORDER, "requirements_outstanding": COMMITTEE_ORDER},
+    ),
+    WindowLaw(
+        kind=WindowKind.divisional_court_appeal,
+        days=30,
+        counting=DayRule.civil_procedure,
+        party=Clock.applicant,
+        runs_from="the making of HPARB's order",
+        citation="Health Professions Procedural Code, s. 70 (appeal to the Divisional Court); "
+        "Rules of Civil Procedure, r. 61.04(1) (30 days), counted under the Rules",
+        to_verify="Code s. 70 and r. 61.04(1) to verify; the Rules' counting (Saturdays are "
+        "holidays) to verify",
+        opens_in={"appeal_dismissed": HEALTH},
+    ),
+)
+
+
+def windows_opening(state: str, facts: set[Fact]) -> list[WindowLaw]:
+    """The windows that start running when an application enters `state` on this route."""
+    return [w for w in WINDOWS if state in w.opens_in and w.opens_in[state] <= facts]
+
+
+def window_law(kind: str) -> WindowLaw:
+    return next(w for w in WINDOWS if w.kind.value == kind)

@@ -1,0 +1,35 @@
+"""The deadlines table: every service standard and statutory window an application has run under."""
+
+from datetime import date
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Deadline(SQLModel, table=True):
+    """One standard or window on one application, opened and closed by events, never deleted."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_application_status", "application_id", "status"),
+        Index("ix_deadlines_status_due", "status", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id")
+    kind: str = Field(max_length=20)  # service_standard | statutory_window
+    code: str = Field(max_length=40)  # the stage, or the window's kind
+    stage: str = Field(max_length=40)
+    party: str = Field(max_length=20)  # whose clock: who must act by due_on
+    days: int
+    counting: str = Field(max_length=20)  # calendar, project_business, legislation_act, ...
+    legal_basis: str = Field(max_length=500)
+    to_verify: str | None = Field(default=None, max_length=500)
+    is_default: bool = False  # a project default, not the regulator's published standard
+    starts_on: date
+    due_on: date
+    paused_on: date | None = None  # the applicant's clock is running: the standard waits
+    status: str = Field(max_length=20)  # open, met, missed, lapsed, late, cut_short, closed
+    opened_seq: int
+    closed_seq: int | None = None
+    closed_on: date | None = None

@@ -1,0 +1,77 @@
+"""The periodic scan (`fairtrack scan`): close windows that ran out unused, then raise every flag.
+
+Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
+Each lapse is its own unit of work through the one domain function that writes events.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
+
+from accounts.actor import SYSTEM
+from deadlines.models import Deadline
+from deadlines.service import STATUTORY_WINDOW
+from fairtrack.columns import utcnow
+from fairtrack.database import transaction
+from fairtrack.errors import DomainError
+from flags.service import raise_flags
+from regulators.registry import Registry
+from workflow.calendar import local_date
+from workflow.machine import allowed_triggers
+from workflow.models import Application
+from workflow.schemas import EventRequest
+from workflow.service import apply_event, facts_of
+
+
+@dataclass
+class ScanReport:
+    lapsed: list[str] = field(default_factory=list)  # references whose window closed by `lapse`
+    expired: int = 0  # windows past their day where the road has no `lapse` step
+    raised: dict[str, int] = field(default_factory=dict)
+
+
+def lapse_windows(
+    sessions: sessionmaker[Session], registry: Registry, now: datetime, report: ScanReport
+) -> None:
+    today = local_date(now)
+    with sessions() as session:
+        due = session.execute(
+            select(col(Deadline.id), col(Deadline.application_id), col(Deadline.due_on))
+            .where(col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
+                   col(Deadline.due_on) < today)
+            .order_by(col(Deadline.id))
+        ).tuples().all()
+    for deadline_id, application_id, due_on in due:
+        with transaction(sessions) as session:
+            application = session.get(Application, application_id, with_for_update=True)
+            deadline = session.get(Deadline, deadline_id)
+            if application is None or deadline is None or deadline.status != "open":
+                continue  # a concurrent scan or event got there first
+            if "lapse" in allowed_triggers(application.state, facts_of(application)):
+                request = EventRequest(
+                    trigger="lapse", expected_version=application.version,
+                    note=f"{deadline.code} closed unused: its last day was {due_on.isoformat()}",
+                )
+                try:
+                    apply_event(session, SYSTEM, registry, application.reference, request, now)
+                except DomainError:
+                    continue  # moved meanwhile; the next scan looks again
+                report.lapsed.append(application.reference)
+            else:
+                # e.g. the appeal window on a committee's order to complete requirements: the road
+                # has no lapse from there, so the window closes without a step.
+                deadline.status, deadline.closed_on = "lapsed", today
+                report.expired += 1
+
+
+def scan(sessions: sessionmaker[Session], registry: Registry, now: datetime | None = None) -> ScanReport:
+    now = now or utcnow()
+    report = ScanReport()
+    lapse_windows(sessions, registry, now, report)
+    with transaction(sessions) as session:
+        for finding in raise_flags(session, registry, local_date(now), now=now):
+            report.raised[finding.kind] = report.raised.get(finding.kind, 0) + 1
+    return report

@@ -1,0 +1,149 @@
+"""Raising flags (idempotently) and triaging them: acknowledge, resolve with a note. Oversight only."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, true, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from accounts.actor import Actor
+from fairtrack.columns import utcnow
+from fairtrack.errors import DomainError, InvalidRequest, NotFound
+from flags.models import Flag
+from flags.rules import RULES, Finding
+from regulators.registry import Registry
+from workflow.road import Role
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+CHUNK = 1000
+
+
+class FlagStateConflict(DomainError):
+    """The flag is not in a status that allows this step (e.g. resolving it twice)."""
+
+    status_code = 409
+    code = "flag_state_conflict"
+
+
+def _insert(session: Session) -> Any:
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def store_findings(session: Session, findings: list[Finding], now: datetime) -> list[Finding]:
+    """Insert the findings not raised before; raise an unresolved flag's severity if it grew.
+
+    Returns the new ones. The unique occurrence key keeps a concurrent scan from raising twice.
+    """
+    new: list[Finding] = []
+    for start in range(0, len(findings), CHUNK):
+        chunk = findings[start : start + CHUNK]
+        ids = {f.application_id for f in chunk}
+        existing = {
+            (flag.application_id, flag.kind, flag.occurrence): flag
+            for flag in session.scalars(select(Flag).where(col(Flag.application_id).in_(ids)))
+        }
+        rows = []
+        for finding in chunk:
+            flag = existing.get((finding.application_id, finding.kind, finding.occurrence))
+            if flag is None:
+                rows.append({
+                    "application_id": finding.application_id, "regulator": finding.regulator,
+                    "kind": finding.kind, "occurrence": finding.occurrence,
+                    "severity": finding.severity, "status": "open", "evidence": finding.evidence,
+                    "raised_at": now,
+                })
+                new.append(finding)
+            elif flag.status != "resolved" and (
+                SEVERITY_RANK[finding.severity] > SEVERITY_RANK[flag.severity]
+            ):
+                flag.severity, flag.evidence = finding.severity, finding.evidence
+        if rows:
+            statement = _insert(session)(Flag).on_conflict_do_nothing(
+                index_elements=["application_id", "kind", "occurrence"]
+            )
+            session.execute(statement, rows)
+    session.flush()
+    return new
+
+
+def raise_flags(
+    session: Session,
+    registry: Registry,
+    today: date,
+    application_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """Every rule, for one application (the write path) or all (the scan); returns what is new."""
+    findings = [f for rule in RULES.values() for f in rule(session, registry, today, application_id)]
+    return store_findings(session, findings, now or utcnow())
+
+
+def _scope(actor: Actor) -> ColumnElement[bool]:
+    """Oversight sees every flag; a regulator only its own (read only)."""
+    if actor.role is Role.oversight:
+        return true()
+    if actor.role is Role.regulator and actor.organization:
+        return col(Flag.regulator) == actor.organization
+    raise NotFound("no flags for this caller")
+
+
+def list_flags(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str | None,
+    severity: str | None,
+    status: str | None,
+    regulator: str | None,
+    limit: int,
+    cursor: int | None,
+) -> tuple[list[Flag], int | None]:
+    query = select(Flag).where(_scope(actor))
+    for column, value in ((Flag.kind, kind), (Flag.severity, severity), (Flag.status, status),
+                          (Flag.regulator, regulator)):
+        if value is not None:
+            query = query.where(col(column) == value)
+    if cursor is not None:
+        query = query.where(col(Flag.id) > cursor)
+    rows = list(session.scalars(query.order_by(col(Flag.id)).limit(limit + 1)))
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].id
+    return rows, None
+
+
+def triage_flag(
+    session: Session, actor: Actor, flag_id: int, action: str, note: str | None,
+    now: datetime | None = None,
+) -> Flag:
+    """open -> acknowledged -> resolved (a note required); oversight only. Never touches the
+    application: a flag is a finding about it, not a step on its road."""
+    flag = session.scalars(
+        select(Flag).where(col(Flag.id) == flag_id, _scope(actor)).with_for_update()
+    ).one_or_none()
+    if flag is None:
+        raise NotFound(f"no flag {flag_id}")
+    now = now or utcnow()
+    note = (note or "").strip() or None
+    if action == "acknowledge":
+        if flag.status != "open":
+            raise FlagStateConflict(f"flag {flag_id} is {flag.status}; only an open flag is "
+                                    "acknowledged", status=flag.status)
+        values: dict[str, Any] = {"status": "acknowledged", "acknowledged_at": now,
+                                  "acknowledged_by": actor.user_id}
+        if note:
+            values["note"] = note
+    elif action == "resolve":
+        if flag.status == "resolved":
+            raise FlagStateConflict(f"flag {flag_id} is resolved already", status=flag.status)
+        if note is None:
+            raise InvalidRequest("resolving a flag needs a note saying what was done", field="note")
+        values = {"status": "resolved", "resolved_at": now, "resolved_by": actor.user_id,
+                  "note": note}
+    else:
+        raise InvalidRequest("action is 'acknowledge' or 'resolve'", field="action")
+    session.execute(update(Flag).where(col(Flag.id) == flag_id).values(**values))
+    session.refresh(flag)
+    return flag

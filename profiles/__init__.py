@@ -1,0 +1,1 @@
+"""Applicant profiles: the few facts about a person that outcome measurement needs."""

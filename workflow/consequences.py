@@ -1,0 +1,16 @@
+"""What each event sets off in its own transaction: the deadlines it opens or closes, the flags it raises."""
+
+from sqlalchemy.orm import Session
+
+from deadlines.service import record_deadlines
+from flags.service import raise_flags
+from regulators.registry import Registry
+from workflow.calendar import local_date
+from workflow.models import Application, Event
+
+
+def follow_event(session: Session, registry: Registry, application: Application, event: Event) -> None:
+    """Called by workflow.service after the state and the projection have moved."""
+    record_deadlines(session, registry, application, event)
+    assert application.id is not None
+    raise_flags(session, registry, local_date(event.recorded_at), application_id=application.id)
