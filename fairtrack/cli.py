@@ -9,6 +9,7 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from accounts.cli import keys as keys_app
 from accounts.service import create_user
 from fairtrack.database import make_engine, make_sessionmaker, transaction
 from fairtrack.errors import DomainError
@@ -25,6 +26,7 @@ users = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(users, name="users")
 app.add_typer(regulators_app, name="regulators")
+app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
 
 
@@ -107,8 +109,18 @@ def users_add(
 
 
 @app.command()
-def verify() -> None:
+def verify(
+    export_heads: Annotated[str | None, typer.Option(
+        "--export-heads", metavar="FILE",
+        help="Also write each closed UTC day's chain head to FILE ('-': standard output), "
+             "for an auditor to keep.")] = None,
+    heads: Annotated[str | None, typer.Option(
+        "--heads", metavar="FILE",
+        help="Also check the log against day heads exported earlier: catches an event rewritten "
+             "with its chain recomputed.")] = None,
+) -> None:
     """Re-walk every application's log: hash chain, replay, projection. Exit 1 on any mismatch."""
+    from workflow.heads import HeadsFileError, closed_day_heads, compare_heads, dump_heads, load_heads
     from workflow.verify import verify_all
 
     bad = 0
@@ -121,10 +133,27 @@ def verify() -> None:
                 if finding is not None:
                     bad += 1
                     progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems))
+        if heads is not None:
+            try:
+                with open(heads, encoding="utf-8") as kept:
+                    problems = compare_heads(session, load_heads(kept.read()))
+            except (OSError, HeadsFileError) as exc:
+                err.print(f"[red]error:[/red] {heads}: {exc}")
+                raise typer.Exit(2) from exc
+            for problem in problems:
+                err.print(f"day head mismatch: {problem}")
+            bad += len(problems)
+        if export_heads is not None:
+            text = dump_heads(closed_day_heads(session))
+            if export_heads == "-":
+                sys.stdout.write(text)
+            else:
+                with open(export_heads, "w", encoding="utf-8") as out:
+                    out.write(text)
     if bad:
-        err.print(f"[red]{bad} of {total} applications disagree with their log[/red]")
+        err.print(f"[red]{bad} problems: the log disagrees with itself or with the kept heads[/red]")
         raise typer.Exit(1)
-    err.print(f"{total} applications verified")
+    err.print(f"{total} applications verified" + (" against the kept day heads" if heads else ""))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""`fairtrack keys`: API keys for regulators' and assessors' systems, from the command line."""
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from accounts import keys as service
+from fairtrack.database import make_engine, make_sessionmaker, transaction
+from fairtrack.errors import DomainError
+from fairtrack.settings import get_settings
+from regulators.registry import get_registry
+from workflow.road import Role
+
+keys = typer.Typer(help="API keys for regulator and assessor systems.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def _sessions() -> sessionmaker[Session]:
+    return make_sessionmaker(make_engine(get_settings().database_url))
+
+
+@keys.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="What the key is for, e.g. 'cno case system'")],
+    role: Annotated[Role, typer.Option(help="regulator or assessor")],
+    organization: Annotated[str, typer.Option(help="The regulator's or assessor's slug")],
+) -> None:
+    """Create a key. It is printed once, on standard output; only its hash is kept."""
+    try:
+        with transaction(_sessions()) as session:
+            key, full = service.create_key(
+                session, get_registry(), name=name, role=role, organization=organization
+            )
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    err.print(f"created key {key.id} ({key.role} {key.organization}); store it now, it is not "
+              f"shown again:")
+    print(full)  # noqa: T201 - the one time the key is shown, plain for scripts
+
+
+@keys.command("list")
+def list_(
+    organization: Annotated[str | None, typer.Option(help="Only this organization's keys")] = None,
+) -> None:
+    """Keys with their prefix, organization, last use and revocation (never the secret)."""
+    table = Table("id", "name", "prefix", "role", "organization", "created", "last used", "revoked")
+    with _sessions()() as session:
+        for key in service.list_keys(session, organization, limit=10_000):
+            table.add_row(
+                str(key.id), key.name, f"ft_{key.prefix}_…", key.role, key.organization,
+                f"{key.created_at:%Y-%m-%d %H:%M}",
+                f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+                f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+            )
+    out.print(table)
+
+
+@keys.command("revoke")
+def revoke(key_id: int) -> None:
+    """Revoke a key: it stops working at once; its row stays for the record."""
+    try:
+        with transaction(_sessions()) as session:
+            key = service.revoke_key(session, key_id)
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    err.print(f"revoked key {key.id} ({key.name})")

@@ -1,0 +1,113 @@
+"""Daily chain heads over the whole event log, for auditors to keep outside the database.
+
+The head of UTC day D is SHA-256 over the previous day's head, the day, and the hashes of every
+event recorded that day in (recorded_at, id) order. Someone with write access to the database can
+rewrite an event and recompute its application's chain so that `verify` alone agrees; the day's
+head then changes, and so does every later one, which a copy exported earlier shows.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from workflow.ledger import GENESIS_HASH
+from workflow.models import Event
+
+STREAM_BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class DayHead:
+    day: str  # ISO date, UTC
+    events: int  # events recorded that day
+    total: int  # events recorded up to the end of that day
+    head: str
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def day_heads(session: Session, through: date | None = None) -> Iterator[DayHead]:
+    """Each day's head, oldest first, up to and including `through` (default: every day)."""
+    query = select(col(Event.recorded_at), col(Event.hash)).order_by(
+        col(Event.recorded_at), col(Event.id)
+    )
+    digest, current, head, count, total = None, None, GENESIS_HASH, 0, 0
+    for recorded_at, event_hash in session.execute(
+        query.execution_options(yield_per=STREAM_BATCH)
+    ):
+        day = _day(recorded_at)
+        if through is not None and day > through:
+            break
+        if day != current:
+            if digest is not None and current is not None:
+                head = digest.hexdigest()
+                yield DayHead(current.isoformat(), count, total, head)
+            digest, current, count = hashlib.sha256(f"{head}\n{day.isoformat()}".encode()), day, 0
+        assert digest is not None
+        digest.update(f"\n{event_hash}".encode())
+        count += 1
+        total += 1
+    if digest is not None and current is not None:
+        yield DayHead(current.isoformat(), count, total, digest.hexdigest())
+
+
+def closed_day_heads(session: Session, today: date | None = None) -> list[DayHead]:
+    """Heads of the days that are over (UTC): only these are final and worth handing out."""
+    today = today or datetime.now(UTC).date()
+    return [h for h in day_heads(session) if date.fromisoformat(h.day) < today]
+
+
+def dump_heads(heads: Iterable[DayHead]) -> str:
+    return "".join(json.dumps(asdict(h), sort_keys=True) + "\n" for h in heads)
+
+
+class HeadsFileError(ValueError):
+    """An exported heads file that cannot be read; the message says where."""
+
+
+def load_heads(text: str) -> list[DayHead]:
+    heads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            head = DayHead(str(data["day"]), int(data["events"]), int(data["total"]), str(data["head"]))
+            date.fromisoformat(head.day)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise HeadsFileError(f"line {number}: not a day head ({exc})") from exc
+        heads.append(head)
+    return heads
+
+
+def compare_heads(session: Session, kept: list[DayHead]) -> list[str]:
+    """What differs between heads exported earlier and the log as it is now (empty: none)."""
+    if not kept:
+        return []
+    last = max(date.fromisoformat(h.day) for h in kept)
+    now = {h.day: h for h in day_heads(session, through=last)}
+    problems = []
+    for old in kept:
+        new = now.get(old.day)
+        if new is None:
+            problems.append(f"{old.day}: {old.events} events exported, none in the log now")
+        elif new != old:
+            problems.append(
+                f"{old.day}: exported head {old.head[:16]}… over {old.events} events "
+                f"({old.total} in all), the log now gives {new.head[:16]}… over {new.events} "
+                f"({new.total} in all)"
+            )
+    kept_days = {h.day for h in kept}
+    problems.extend(
+        f"{day}: {h.events} events recorded on a day the export has no head for"
+        for day, h in now.items() if day not in kept_days
+    )
+    return sorted(problems)
