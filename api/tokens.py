@@ -1,6 +1,7 @@
 """OAuth2 password flow and refresh: trade credentials for an expiring access token and a
 rotating refresh token."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -8,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounts import tokens
+from accounts.security import pseudonym
 from accounts.service import authenticate, normalize_email
 from api.deps import SettingsDep, WriterDep
 from api.errors import responses
@@ -16,6 +18,7 @@ from fairtrack.database import transaction
 from fairtrack.errors import NotAuthenticated
 
 router = APIRouter(tags=["auth"])
+log = logging.getLogger("fairtrack.auth")
 
 
 class Token(BaseModel):
@@ -55,9 +58,18 @@ def token(
             settings.login_per_address, window)
     enforce(limiter, settings, "login-account", normalize_email(form.username),
             settings.login_per_account, window)
-    with transaction(writer) as session:
-        user = authenticate(session, form.username, form.password)
-        pair = tokens.issue_pair(session, user, settings)
+    try:
+        with transaction(writer) as session:
+            user = authenticate(session, form.username, form.password)
+            pair = tokens.issue_pair(session, user, settings)
+    except NotAuthenticated:
+        # Keyed hashes only: enough to correlate attempts, never the email or the address.
+        secret = settings.secret_key.get_secret_value()
+        log.warning("login refused: account %s, address %s",
+                    pseudonym(secret, "account", normalize_email(form.username)),
+                    pseudonym(secret, "address", client_address(request)))
+        raise
+    log.info("login: user %s", user.id)
     return _token(pair)
 
 
