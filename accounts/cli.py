@@ -4,7 +4,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from accounts import keys as service
@@ -48,16 +47,16 @@ def list_(
     organization: Annotated[str | None, typer.Option(help="Only this organization's keys")] = None,
 ) -> None:
     """Keys with their prefix, organization, last use and revocation (never the secret)."""
-    table = Table("id", "name", "prefix", "role", "organization", "created", "last used", "revoked")
+    out.print("id\tname\tprefix\trole\torganization\tcreated\tlast used\trevoked", highlight=False)
     with _sessions()() as session:
         for key in service.list_keys(session, organization, limit=10_000):
-            table.add_row(
+            cells = [
                 str(key.id), key.name, f"ft_{key.prefix}_…", key.role, key.organization,
                 f"{key.created_at:%Y-%m-%d %H:%M}",
                 f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
                 f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
-            )
-    out.print(table)
+            ]
+            out.print("\t".join(cells), markup=False, highlight=False, soft_wrap=True)
 
 
 @keys.command("revoke")
