@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, FastAPI
 
-from api import access, applications, errors, health, regulators, tokens
+from api import access, applications, errors, health, oversight, profile, regulators, tokens
 from fairtrack.database import is_sqlite, make_engine, make_sessionmaker
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
@@ -33,6 +33,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     v1.include_router(tokens.router)
     v1.include_router(applications.router)
     v1.include_router(regulators.router)
+    v1.include_router(oversight.router)
+    v1.include_router(profile.router)
     access.include_routers(v1)
     app.include_router(v1)
     access.install(app, settings)

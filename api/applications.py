@@ -18,6 +18,7 @@ from fairtrack.errors import (
     VersionConflict,
 )
 from workflow import flows
+from workflow.clocks import ApplicationDetail, application_detail
 from workflow.repository import MAX_PAGE, ApplicationFilter, list_applications, timeline
 from workflow.road import STATE_INFO, Stage
 from workflow.schemas import (
@@ -84,11 +85,12 @@ def list_my_applications(
     )
 
 
-@router.get("/{reference}", response_model=ApplicationView, responses=responses(*AUTH, NotFound))
+@router.get("/{reference}", response_model=ApplicationDetail, responses=responses(*AUTH, NotFound))
 def read_application(
     reference: Reference, actor: ApplicationReader, session: ReaderDep, registry: RegistryDep
-) -> ApplicationView:
-    return application_view(get_application(session, actor, registry, reference), actor, registry)
+) -> ApplicationDetail:
+    application = get_application(session, actor, registry, reference)
+    return application_detail(session, application, actor, registry)
 
 
 @router.post(

@@ -45,3 +45,7 @@ WorkflowActor = Annotated[
 AccountHolder = Annotated[Actor, _requires(*EVERY_ROLE, people_only=True)]
 # Manage users and API keys: admins, in person.
 AccountAdmin = Annotated[Actor, _requires(Role.admin, people_only=True)]
+# Triage fairness flags: fairness staff only; they never change an application's state (SPEC 1).
+OversightActor = Annotated[Actor, _requires(Role.oversight)]
+# Read fairness figures and flags: fairness staff all of them, a regulator its own (oversight.scope).
+FiguresReader = Annotated[Actor, _requires(Role.oversight, Role.regulator)]

@@ -57,6 +57,14 @@ READ_ONE = protected(
     tribunal=404, oversight=200, admin=403, regulator_key=200,
 )
 V1 = "/api/v1"
+FIGURES = protected(
+    applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=403,
+    tribunal=403, oversight=200, admin=403, regulator_key=200,
+)
+OWN_PROFILE = protected(
+    applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
+    tribunal=403, oversight=403, admin=403, regulator_key=403,
+)
 
 MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/openapi.json"): public(200),
@@ -102,6 +110,21 @@ MATRIX: dict[tuple[str, str], Expect] = {
                             json={"trigger": "submit", "expected_version": 1}),
     ),
     ("GET", f"{V1}/regulators"): public(200),
+    # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
+    ("GET", f"{V1}/oversight/flags"): FIGURES,
+    ("PATCH", f"{V1}/oversight/flags/{{flag_id}}"): protected(
+        applicant=403, other_applicant=403, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=404, admin=403, regulator_key=403,
+        call=lambda w: Call("PATCH", f"{V1}/oversight/flags/999999", json={"action": "acknowledge"}),
+    ),
+    ("GET", f"{V1}/oversight/timeliness"): FIGURES,
+    ("GET", f"{V1}/oversight/outcomes"): FIGURES,
+    ("GET", f"{V1}/me/profile"): OWN_PROFILE,
+    ("PUT", f"{V1}/me/profile"): protected(
+        applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=403, admin=403, regulator_key=403,
+        call=lambda w: Call("PUT", f"{V1}/me/profile", json={"immigration_status": "abroad"}),
+    ),
     ("GET", f"{V1}/regulators/{{slug}}"): public(200),
     ("GET", f"{V1}/regulators/{{slug}}/rules"): public(200),
     ("GET", f"{V1}/regulators/{{slug}}/rules/{{version}}"): public(200),

@@ -1,0 +1,98 @@
+"""Fairness oversight: flags and their triage, timeliness and outcomes. Reads only: oversight never
+changes an application's state (SPEC 1)."""
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.auth import FiguresReader, OversightActor
+from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.errors import responses
+from fairtrack.columns import utcnow
+from fairtrack.database import transaction
+from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
+from flags.schemas import FlagKind, FlagPage, FlagStatus, FlagTriage, FlagView, Severity
+from flags.service import FlagStateConflict, list_flags, triage_flag
+from oversight.outcomes import DIMENSIONS, outcomes
+from oversight.schemas import Outcomes, Timeliness
+from oversight.sql import PERIODS
+from oversight.timeliness import timeliness
+from workflow.calendar import local_date
+from workflow.models import Application
+
+router = APIRouter(prefix="/oversight", tags=["oversight"])
+AUTH = (NotAuthenticated, Forbidden)
+MAX_PAGE = 100
+
+
+def _view(flag: object, reference: str) -> FlagView:
+    return FlagView.model_validate({**vars(flag), "application": reference})
+
+
+def _reference(session: ReaderDep, application_id: int) -> str:
+    application = session.get(Application, application_id)
+    assert application is not None
+    return application.reference
+
+
+@router.get("/flags", response_model=FlagPage, responses=responses(*AUTH, InvalidRequest, NotFound))
+def read_flags(
+    actor: FiguresReader,
+    session: ReaderDep,
+    kind: FlagKind | None = None,
+    severity: Severity | None = None,
+    status: FlagStatus | None = None,
+    regulator: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Annotated[int | None, Query(ge=0)] = None,
+) -> FlagPage:
+    rows, next_cursor = list_flags(
+        session, actor, kind=kind.value if kind else None, severity=severity.value if severity else None,
+        status=status.value if status else None, regulator=regulator, limit=limit, cursor=cursor,
+    )
+    return FlagPage(
+        items=[_view(f, _reference(session, f.application_id)) for f in rows],
+        next_cursor=None if next_cursor is None else str(next_cursor),
+    )
+
+
+@router.patch(
+    "/flags/{flag_id}", response_model=FlagView,
+    responses=responses(*AUTH, NotFound, FlagStateConflict, InvalidRequest),
+)
+def triage(
+    flag_id: Annotated[int, Path(ge=1)], body: FlagTriage, actor: OversightActor, writer: WriterDep
+) -> FlagView:
+    with transaction(writer) as session:
+        flag = triage_flag(session, actor, flag_id, body.action.value, body.note)
+        return _view(flag, _reference(session, flag.application_id))
+
+
+@router.get("/timeliness", response_model=Timeliness, responses=responses(*AUTH, InvalidRequest))
+def read_timeliness(
+    actor: FiguresReader,
+    session: ReaderDep,
+    registry: RegistryDep,
+    regulator: Annotated[str | None, Query(max_length=80)] = None,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    period: Annotated[str, Query(description=f"One of {list(PERIODS)}")] = "quarter",
+    since: date | None = None,
+    until: date | None = None,
+) -> Timeliness:
+    today = local_date(utcnow())
+    until = until or today
+    since = since or until - timedelta(days=365)
+    return timeliness(session, actor, registry, regulator=regulator, stage=stage, unit=period,
+                      since=since, until=until)
+
+
+@router.get("/outcomes", response_model=Outcomes, responses=responses(*AUTH, InvalidRequest))
+def read_outcomes(
+    actor: FiguresReader,
+    session: ReaderDep,
+    registry: RegistryDep,
+    by: Annotated[str, Query(description=f"One of {list(DIMENSIONS)}")] = "immigration_status",
+    regulator: Annotated[str | None, Query(max_length=80)] = None,
+) -> Outcomes:
+    return outcomes(session, actor, registry, by=by, regulator=regulator)

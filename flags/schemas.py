@@ -1,0 +1,53 @@
+"""Shapes of flags as fairness staff see and triage them."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flags.rules import FLAG_KINDS
+
+FlagKind = StrEnum("FlagKind", {k: k for k in FLAG_KINDS})  # type: ignore[misc]
+
+
+class Severity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class FlagStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class TriageAction(StrEnum):
+    acknowledge = "acknowledge"
+    resolve = "resolve"
+
+
+class FlagTriage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: TriageAction
+    note: str | None = Field(default=None, max_length=5000, description="Required to resolve")
+
+
+class FlagView(BaseModel):
+    id: int
+    application: str = Field(description="The application's public reference")
+    regulator: str
+    kind: str
+    severity: str
+    status: str
+    evidence: dict[str, Any]
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    note: str | None
+
+
+class FlagPage(BaseModel):
+    items: list[FlagView]
+    next_cursor: str | None

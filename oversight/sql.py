@@ -1,0 +1,71 @@
+"""SQL pieces that differ by dialect: percentiles, periods, day differences. Rendered from trusted
+constants only (never from input), so that the figures are computed where the rows are.
+
+Percentiles are `percentile_cont` (linear interpolation) on PostgreSQL. SQLite has no ordered-set
+aggregates: there each row carries its ROW_NUMBER and its group's COUNT (window functions), and the
+same interpolation is a conditional SUM over the two rows either side of p * (n - 1).
+"""
+
+from typing import Literal
+
+Dialect = Literal["postgresql", "sqlite"]
+PERIODS = ("month", "quarter", "year")
+
+
+def percentile(dialect: str, p: float, value: str, rn: str = "rn", n: str = "n") -> str:
+    """An aggregate giving the p-th percentile of `value` in each group (NULL values ignored).
+
+    On SQLite the inner query must provide `rn` (1-based ROW_NUMBER ordered by value, within the
+    group and among non-null values) and `n` (the group's count of non-null values).
+    """
+    if dialect == "postgresql":
+        return f"percentile_cont({p}) WITHIN GROUP (ORDER BY CAST({value} AS DOUBLE PRECISION))"
+    position = f"({p} * ({n} - 1))"
+    low = f"CAST({position} AS INTEGER)"
+    fraction = f"({position} - {low})"
+    return (
+        f"SUM(CASE WHEN {value} IS NULL THEN 0 "
+        f"WHEN {rn} - 1 = {low} THEN {value} * (1 - {fraction}) "
+        f"WHEN {rn} - 1 = {low} + 1 THEN {value} * {fraction} ELSE 0 END)"
+    )
+
+
+def period(dialect: str, moment: str, unit: str) -> str:
+    """The UTC month ('2026-03'), quarter ('2026-Q1') or year ('2026') of a timestamp column."""
+    if dialect == "postgresql":
+        utc = f"({moment} AT TIME ZONE 'UTC')"
+        formats = {"month": f"to_char({utc}, 'YYYY-MM')", "year": f"to_char({utc}, 'YYYY')",
+                   "quarter": f"to_char({utc}, 'YYYY') || '-Q' || to_char({utc}, 'Q')"}
+    else:
+        formats = {"month": f"strftime('%Y-%m', {moment})", "year": f"strftime('%Y', {moment})",
+                   "quarter": f"strftime('%Y', {moment}) || '-Q' || "
+                   f"((CAST(strftime('%m', {moment}) AS INTEGER) + 2) / 3)"}
+    return formats[unit]
+
+
+def days_between(dialect: str, start: str, end: str) -> str:
+    """Fractional days from one timestamp column to another."""
+    if dialect == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+    return f"(julianday({end}) - julianday({start}))"
+
+
+STAGE_VISITS = """
+    SELECT application_id, regulator, stage, MIN(entered_at) AS entered_at,
+           MAX(exited_at) AS exited_at,
+           SUM(business_days) AS business_days, SUM(calendar_days) AS calendar_days,
+           SUM(CASE WHEN clock <> 'applicant' THEN business_days ELSE 0 END) AS attributable_business,
+           SUM(CASE WHEN clock <> 'applicant' THEN calendar_days ELSE 0 END) AS attributable_calendar
+    FROM (
+        SELECT application_id, regulator, stage, clock, entered_at, exited_at, business_days,
+               calendar_days,
+               seq - ROW_NUMBER() OVER (PARTITION BY application_id, stage ORDER BY seq) AS island
+        FROM stage_intervals
+        WHERE {where}
+    ) AS intervals
+    GROUP BY application_id, regulator, stage, island
+    HAVING COUNT(exited_at) = COUNT(*)
+"""
+"""Completed visits to a stage: consecutive intervals of one stage (gaps and islands: seq minus the
+row number within the stage is constant along a run), with their days and the days not on the
+applicant's clock (pauses excluded: SPEC 4's regulator-attributable days)."""
