@@ -156,5 +156,16 @@ def verify(
     err.print(f"{total} applications verified" + (" against the kept day heads" if heads else ""))
 
 
+@app.command()
+def scan() -> None:
+    """Close statutory windows that ran out unused (`lapse`) and raise flags. Safe to repeat."""
+    from flags.scan import scan as run_scan
+
+    report = run_scan(_sessions(), get_registry())
+    raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
+    err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
+              f"new flags: {raised}")
+
+
 if __name__ == "__main__":
     app()
