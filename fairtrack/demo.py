@@ -17,6 +17,8 @@ from sqlmodel import col
 from accounts.models import User
 from accounts.security import hash_password
 from fairtrack.columns import utcnow
+from profiles.models import ApplicantProfile
+from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.registry import DIVISIONAL_COURT, Registry
 from regulators.schema import Regulator, Sector
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
@@ -202,6 +204,7 @@ def generate(
     rng = random.Random(seed)
     now = utcnow()
     cast = _ensure_users(session, registry, max(1, applications * 4 // 5))
+    _ensure_profiles(session, rng, cast.applicants, now)
     regulators = sorted(registry.regulators.values(), key=lambda r: r.slug)
     weights = [8.0 if r.slug in ("cno", "peo", "cpso", "oct") else 1.0 for r in regulators]
     done = 0
@@ -219,6 +222,39 @@ def generate(
         if progress:
             progress(batch)
     return done
+
+
+# Where demo applicants were educated and their status: a plausible mix, not statistics.
+DEMO_COUNTRIES = {"IN": 0.28, "PH": 0.16, "NG": 0.08, "CN": 0.07, "PK": 0.06, "IR": 0.05, "GB": 0.05,
+                  "US": 0.05, "BR": 0.04, "UA": 0.04, "FR": 0.03, "MX": 0.03, "EG": 0.03, "CO": 0.03}
+DEMO_STATUSES = {
+    ImmigrationStatus.permanent_resident: 0.4, ImmigrationStatus.abroad: 0.15,
+    ImmigrationStatus.temporary_foreign_worker: 0.12, ImmigrationStatus.international_student: 0.1,
+    ImmigrationStatus.protected_person: 0.08, ImmigrationStatus.refugee_claimant: 0.05,
+    ImmigrationStatus.canadian_citizen: 0.1,
+}
+
+
+def _ensure_profiles(session: Session, rng: random.Random, applicants: list[int], now: datetime) -> None:
+    """A profile for each demo applicant without one, so that outcomes and flags have data."""
+    have = set(session.scalars(select(col(ApplicantProfile.user_id))))
+    rows = []
+    for user_id in applicants:
+        if user_id in have:
+            continue
+        status = ImmigrationStatus(_choose(rng, {s.value: w for s, w in DEMO_STATUSES.items()}))
+        abroad = status is ImmigrationStatus.abroad
+        arrived = None if abroad else (now - timedelta(days=rng.randint(30, 3650))).date()
+        rows.append({
+            "user_id": user_id, "immigration_status": status.value,
+            "country_of_education": _choose(rng, DEMO_COUNTRIES),
+            "started_before_arrival": True if abroad else rng.random() < 0.3,
+            "arrival_date": arrived,
+            "language_test": rng.choice(IRCC_LANGUAGE_TESTS) if rng.random() < 0.7 else None,
+            "updated_at": now,
+        })
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(ApplicantProfile), rows[start : start + BATCH])
 
 
 def _chunks(total: int, size: int) -> Iterator[int]:
