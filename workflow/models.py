@@ -10,6 +10,9 @@ from sqlmodel import Column, Field, SQLModel
 from fairtrack.columns import UTCDateTime
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+# Application ids are INTEGER columns: a larger number names no application, and sent to
+# PostgreSQL as a parameter it is an error ("integer out of range"), not an empty result.
+MAX_APPLICATION_ID = 2**31 - 1
 
 
 class Application(SQLModel, table=True):

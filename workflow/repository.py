@@ -9,7 +9,7 @@ from sqlmodel import col
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest
 from regulators.registry import Registry
-from workflow.models import Application, Event, StageInterval
+from workflow.models import MAX_APPLICATION_ID, Application, Event, StageInterval
 from workflow.policy import visible_to
 from workflow.road import STATES, Stage
 from workflow.service import get_application
@@ -41,7 +41,8 @@ def list_applications(
     if filters.regulator is not None:
         query = query.where(col(Application.regulator) == filters.regulator)
     if cursor is not None:
-        if not cursor.isdigit() or len(cursor) > 12:
+        # isdigit() alone also admits digits int() refuses, such as '²'
+        if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_APPLICATION_ID:
             raise InvalidRequest("cursor must be a value returned as next_cursor", field="cursor")
         query = query.where(col(Application.id) > int(cursor))
     rows = list(session.scalars(query.order_by(col(Application.id)).limit(limit + 1)))

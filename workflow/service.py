@@ -24,7 +24,7 @@ from workflow.calendar import local_date
 from workflow.consequences import follow_event
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, allowed_triggers, fire
-from workflow.models import Application, Event, StageInterval
+from workflow.models import MAX_APPLICATION_ID, Application, Event, StageInterval
 from workflow.policy import may_fire, visible_to
 from workflow.road import (
     INITIAL_STATE,
@@ -193,7 +193,7 @@ def create_application(
 
 def parse_reference(reference: str) -> int:
     match = REFERENCE.match(reference)
-    if match is None:
+    if match is None or int(match.group(2)) > MAX_APPLICATION_ID:
         raise NotFound(f"no application '{reference[:40]}'; references look like FT-2026-000123")
     return int(match.group(2))
 
