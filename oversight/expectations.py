@@ -39,13 +39,13 @@ def expectation(session: Session, application: Application, now: datetime | None
         return None
     stage = info.stage.value
     dialect = session.get_bind().dialect.name
-    visits = STAGE_VISITS.format(where="regulator = :regulator AND stage = :stage")
+    visits = STAGE_VISITS.format(where="regulator = :regulator")
     ranked = ("" if dialect == "postgresql" else
               ", ROW_NUMBER() OVER (ORDER BY calendar_days) AS rn, COUNT(*) OVER () AS n")
     # Composed of constants from oversight.sql and validated choices; input goes only in binds.
     sql = f"""
         WITH visits AS ({visits}),
-        recent AS (SELECT calendar_days FROM visits WHERE exited_at >= :since),
+        recent AS (SELECT calendar_days FROM visits WHERE stage = :stage AND exited_at >= :since),
         ranked AS (SELECT *{ranked} FROM recent)
         SELECT COUNT(*) AS visits, {percentile(dialect, 0.5, 'calendar_days')} AS p50,
                {percentile(dialect, 0.8, 'calendar_days')} AS p80

@@ -57,15 +57,21 @@ STAGE_VISITS = """
            SUM(CASE WHEN clock <> 'applicant' THEN business_days ELSE 0 END) AS attributable_business,
            SUM(CASE WHEN clock <> 'applicant' THEN calendar_days ELSE 0 END) AS attributable_calendar
     FROM (
-        SELECT application_id, regulator, stage, clock, entered_at, exited_at, business_days,
-               calendar_days,
-               seq - ROW_NUMBER() OVER (PARTITION BY application_id, stage ORDER BY seq) AS island
-        FROM stage_intervals
-        WHERE {where}
-    ) AS intervals
-    GROUP BY application_id, regulator, stage, island
+        SELECT marked.*, SUM(starts) OVER (PARTITION BY application_id ORDER BY seq) AS visit
+        FROM (
+            SELECT application_id, regulator, stage, clock, seq, entered_at, exited_at,
+                   business_days, calendar_days,
+                   CASE WHEN LAG(stage) OVER (PARTITION BY application_id ORDER BY seq) = stage
+                        THEN 0 ELSE 1 END AS starts
+            FROM stage_intervals
+            WHERE {where}
+        ) AS marked
+    ) AS numbered
+    GROUP BY application_id, regulator, stage, visit
     HAVING COUNT(exited_at) = COUNT(*)
 """
-"""Completed visits to a stage: consecutive intervals of one stage (gaps and islands: seq minus the
-row number within the stage is constant along a run), with their days and the days not on the
-applicant's clock (pauses excluded: SPEC 4's regulator-attributable days)."""
+"""Completed visits to a stage: runs of consecutive intervals in one stage (a visit starts where
+the stage differs from the previous interval's; both windows follow the (application_id, seq)
+index, so no sort), with their days and the days not on the applicant's clock (pauses excluded:
+SPEC 4's regulator-attributable days). `where` may only narrow whole applications (e.g. by
+regulator), never stages: that would join separate visits."""

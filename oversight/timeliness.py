@@ -1,5 +1,6 @@
 """Timeliness per regulator x stage x period, in SQL: count, median, p80, p90, share over standard."""
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -20,25 +21,36 @@ from workflow.road import Stage
 TIMED_STAGES = tuple(s.value for s in Stage if s not in (Stage.intake, Stage.closed))
 
 
-def _standards(registry: Registry, regulators: list[str]) -> tuple[str, dict[str, Any]]:
-    """A VALUES table of (regulator, stage, days, business, is_default) from the registry."""
-    rows: list[str] = []
+def _standard_case(registry: Registry, regulators: list[str]) -> tuple[str, str, dict[str, Any]]:
+    """SQL CASE expressions giving each (regulator, stage)'s standard in signed days (negative:
+    calendar days) and whether it is the project default, with their bind parameters.
+
+    Most regulators use the project default for a stage: one branch per stage covers them, and only
+    the regulators that differ get a branch of their own. (A join to a VALUES table of every
+    regulator and stage made PostgreSQL loop over it for each visit.)
+    """
+    per_stage: dict[StandardStage, dict[str, tuple[int, int]]] = {}
+    for slug in regulators:
+        for stage in StandardStage:
+            standard = registry.regulators[slug].standard(stage)
+            if standard is not None:
+                signed = standard.days if standard.counting is DayCount.business else -standard.days
+                per_stage.setdefault(stage, {})[slug] = (signed, int(standard.is_default))
+    days, defaults = ["CASE"], ["CASE"]
     params: dict[str, Any] = {}
-    for i, (slug, stage) in enumerate(
-        (slug, stage) for slug in regulators for stage in StandardStage
-    ):
-        regulator = registry.regulators[slug]
-        standard = regulator.standard(stage)
-        if standard is None:
-            continue
-        rows.append(f"(:sr{i}, :ss{i}, :sd{i}, :sb{i}, :sx{i})")
-        params |= {f"sr{i}": slug, f"ss{i}": stage.value, f"sd{i}": standard.days,
-                   f"sb{i}": int(standard.counting is DayCount.business),
-                   f"sx{i}": int(standard.is_default)}
-    if not rows:
-        return "SELECT '' AS regulator, '' AS stage, 0 AS days, 0 AS business, 0 AS is_default " \
-               "WHERE 1 = 0", {}
-    return "VALUES " + ", ".join(rows), params
+    for i, (stage, by_regulator) in enumerate(per_stage.items()):
+        common = Counter(by_regulator.values()).most_common(1)[0][0]
+        for j, (slug, value) in enumerate(sorted(by_regulator.items())):
+            if value == common:
+                continue
+            key = f"{i}_{j}"
+            days.append(f"WHEN v.stage = :st{i} AND v.regulator = :sr{key} THEN :sd{key}")
+            defaults.append(f"WHEN v.stage = :st{i} AND v.regulator = :sr{key} THEN :sx{key}")
+            params |= {f"sr{key}": slug, f"sd{key}": value[0], f"sx{key}": value[1]}
+        days.append(f"WHEN v.stage = :st{i} THEN :sd{i}")
+        defaults.append(f"WHEN v.stage = :st{i} THEN :sx{i}")
+        params |= {f"st{i}": stage.value, f"sd{i}": common[0], f"sx{i}": common[1]}
+    return " ".join(days) + " END", " ".join(defaults) + " END", params
 
 
 def timeliness(
@@ -61,9 +73,8 @@ def timeliness(
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
     slugs = [regulator] if regulator else sorted(registry.regulators)
-    standards, params = _standards(registry, slugs)
-    where = "stage IN :stages" + (" AND regulator = :regulator" if regulator else "")
-    visits = STAGE_VISITS.format(where=where)
+    standard_days, standard_default, params = _standard_case(registry, slugs)
+    visits = STAGE_VISITS.format(where="regulator = :regulator" if regulator else "1 = 1")
     ranked = ""
     if dialect != "postgresql":
         ranked = (", ROW_NUMBER() OVER (PARTITION BY regulator, stage, period ORDER BY business_days)"
@@ -73,15 +84,18 @@ def timeliness(
             "THEN 1.0 ELSE 0.0 END")
     # Composed of constants from oversight.sql and validated choices; input goes only in binds.
     sql = f"""
-        WITH standards (regulator, stage, days, business, is_default) AS ({standards}),
-        visits AS ({visits}),
-        rows AS (
-            SELECT v.regulator, v.stage, v.business_days, v.attributable_business,
-                   v.attributable_calendar, s.days AS standard_days, s.business AS standard_business,
-                   s.is_default AS standard_is_default, {period(dialect, 'v.exited_at', unit)} AS period
+        WITH visits AS ({visits}),
+        standards AS (
+            SELECT v.*, {standard_days} AS signed_standard, {standard_default} AS standard_is_default
             FROM visits AS v
-            LEFT JOIN standards AS s ON s.regulator = v.regulator AND s.stage = v.stage
-            WHERE v.exited_at >= :since AND v.exited_at < :until
+            WHERE v.stage IN :stages AND v.exited_at >= :since AND v.exited_at < :until
+        ),
+        rows AS (
+            SELECT regulator, stage, business_days, attributable_business, attributable_calendar,
+                   ABS(signed_standard) AS standard_days,
+                   CASE WHEN signed_standard > 0 THEN 1 ELSE 0 END AS standard_business,
+                   standard_is_default, {period(dialect, 'exited_at', unit)} AS period
+            FROM standards
         ),
         ranked AS (SELECT *{ranked} FROM rows)
         SELECT regulator, stage, period, COUNT(*) AS count,

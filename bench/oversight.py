@@ -1,0 +1,130 @@
+"""Oversight figures on a large demo database: timeliness and outcomes, against a full count.
+
+Builds a PostgreSQL database with N demo applications (default 100,000, the issue's figure), then
+times each query the oversight API runs, as the median of several runs, next to `SELECT count(*)`
+over stage_intervals and applications in the same run on the same server: the ratio says what the
+figures cost relative to merely reading the projection, whatever the machine.
+
+    .venv/bin/python bench/oversight.py [--applications 100000] [--repeat 5] [--url URL]
+"""
+
+import argparse
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from accounts.actor import Actor  # noqa: E402
+from fairtrack.columns import utcnow  # noqa: E402
+from fairtrack.database import make_engine, make_sessionmaker, transaction  # noqa: E402
+from fairtrack.demo import generate  # noqa: E402
+from fairtrack.migrate import upgrade  # noqa: E402
+from oversight.outcomes import DIMENSIONS, outcomes  # noqa: E402
+from oversight.timeliness import timeliness  # noqa: E402
+from regulators.registry import get_registry  # noqa: E402
+from workflow.calendar import local_date  # noqa: E402
+from workflow.models import Application  # noqa: E402
+from workflow.road import Role  # noqa: E402
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+OVERSIGHT = Actor(user_id=None, role=Role.oversight)
+
+
+@contextmanager
+def database(postgres_url: str) -> Iterator[str]:
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"fairtrack_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def timed(session: Session, run: Callable[[Session], object], repeat: int) -> float:
+    run(session)  # warm the cache, as a server that has been up would be
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run(session)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def bench(url: str, applications: int, repeat: int) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    registry = get_registry()
+    with sessions() as session:
+        existing = session.scalar(select(func.count()).select_from(Application)) or 0
+    if existing < applications:
+        began = time.perf_counter()
+        with transaction(sessions) as session:
+            generate(session, registry, applications - existing, seed=4)
+        print(f"demo data: {applications - existing} applications in {time.perf_counter() - began:.0f} s")
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    today = local_date(utcnow())
+    year_ago = today - timedelta(days=365)
+    runs: dict[str, Callable[[Session], object]] = {
+        "baseline: count(*) stage_intervals": lambda s: s.execute(
+            text("SELECT count(*) FROM stage_intervals")).scalar(),
+        "baseline: count(*) applications": lambda s: s.execute(
+            text("SELECT count(*) FROM applications")).scalar(),
+        "timeliness, all regulators, 12 months by quarter": lambda s: timeliness(
+            s, OVERSIGHT, registry, regulator=None, stage=None, unit="quarter", since=year_ago,
+            until=today),
+        "timeliness, all regulators, 3 years by month": lambda s: timeliness(
+            s, OVERSIGHT, registry, regulator=None, stage=None, unit="month",
+            since=today - timedelta(days=3 * 365), until=today),
+        "timeliness, one regulator (cno), 12 months": lambda s: timeliness(
+            s, OVERSIGHT, registry, regulator="cno", stage=None, unit="quarter", since=year_ago,
+            until=today),
+    }
+    for by in DIMENSIONS:
+        runs[f"outcomes by {by}"] = lambda s, by=by: outcomes(s, OVERSIGHT, registry, by=by,
+                                                              regulator=None)
+    with sessions() as session:
+        counts = session.execute(text(
+            "SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM stage_intervals), "
+            "(SELECT count(*) FROM events)")).one()
+        print(f"{counts[0]} applications, {counts[1]} stage intervals, {counts[2]} events; "
+              f"median of {repeat} runs")
+        baseline = timed(session, runs["baseline: count(*) stage_intervals"], repeat)
+        print(f"{'query':<52}{'seconds':>10}{'x count(*)':>12}")
+        for name, run in runs.items():
+            seconds = timed(session, run, repeat)
+            print(f"{name:<52}{seconds:>10.3f}{seconds / baseline:>12.1f}")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--url", help="an existing database to fill up to --applications and keep")
+    args = parser.parse_args()
+    if args.url:
+        bench(args.url, args.applications, args.repeat)
+        return
+    with database(args.postgres_url) as url:
+        bench(url, args.applications, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
