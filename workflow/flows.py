@@ -55,17 +55,24 @@ def record_event(
     idempotency_key: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
     request_hash = fingerprint(f"event {reference}", request.model_dump(mode="json"))
-    with transaction(sessions) as session:
-        # Lock first, so that a retry racing its original waits and then finds its answer.
-        load_application(session, actor, registry, reference, lock=True)
-        if idempotency_key and actor.user_id is not None:
-            earlier = recall(session, actor.user_id, idempotency_key, request_hash)
-            if earlier is not None:
-                return earlier.status_code, earlier.response
-        application, event = apply_event(session, actor, registry, reference, request)
-        body = EventResult(
-            application=application_view(application, actor, registry), event=event_view(event)
-        ).model_dump(mode="json")
-        if idempotency_key and actor.user_id is not None:
-            remember(session, actor.user_id, idempotency_key, request_hash, CREATED, body)
+    try:
+        with transaction(sessions) as session:
+            # Lock first, so that a retry racing its original waits and then finds its answer.
+            load_application(session, actor, registry, reference, lock=True)
+            if idempotency_key and actor.user_id is not None:
+                earlier = recall(session, actor.user_id, idempotency_key, request_hash)
+                if earlier is not None:
+                    return earlier.status_code, earlier.response
+            application, event = apply_event(session, actor, registry, reference, request)
+            body = EventResult(
+                application=application_view(application, actor, registry), event=event_view(event)
+            ).model_dump(mode="json")
+            if idempotency_key and actor.user_id is not None:
+                remember(session, actor.user_id, idempotency_key, request_hash, CREATED, body)
+    except IntegrityError as exc:
+        # The row lock serializes retries on one application only: the same key sent at once for
+        # another application meets this one at the key's unique index, after the lock.
+        if not idempotency_key:
+            raise
+        raise VersionConflict("a concurrent request with this Idempotency-Key won; retry") from exc
     return CREATED, body
