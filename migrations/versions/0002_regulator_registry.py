@@ -18,6 +18,9 @@ down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# JSONB on PostgreSQL, JSON elsewhere: the type of regulators.models.JSONDocument.
+JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+
 
 def upgrade() -> None:
     op.create_table('assessors',
@@ -26,7 +29,7 @@ def upgrade() -> None:
     sa.Column('name_en', sa.String(length=255), nullable=False),
     sa.Column('name_fr', sa.String(length=255), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('document', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('document', JSON_DOCUMENT, nullable=False),
     sa.Column('updated_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('slug')
     )
@@ -61,14 +64,16 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('effective_date', sa.Date(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('document', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('document', JSON_DOCUMENT, nullable=False),
     sa.Column('loaded_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['regulator'], ['regulators.slug'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('regulator', 'version', name='uq_regulator_rules_regulator_version')
     )
     with op.batch_alter_table('regulator_rules', schema=None) as batch_op:
-        batch_op.create_index('ix_regulator_rules_regulator_effective', ['regulator', 'effective_date'], unique=False)
+        batch_op.create_index(
+            'ix_regulator_rules_regulator_effective', ['regulator', 'effective_date'], unique=False
+        )
 
 
 def downgrade() -> None:
