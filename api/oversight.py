@@ -62,7 +62,10 @@ def read_flags(
     responses=responses(*AUTH, NotFound, FlagStateConflict, InvalidRequest),
 )
 def triage(
-    flag_id: Annotated[int, Path(ge=1)], body: FlagTriage, actor: OversightActor, writer: WriterDep
+    flag_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: FlagTriage,
+    actor: OversightActor,
+    writer: WriterDep,
 ) -> FlagView:
     with transaction(writer) as session:
         flag = triage_flag(session, actor, flag_id, body.action.value, body.note)
