@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_APPLICATIONS ?= 2000
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint audit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	# Security linting: fails on any high-severity finding (docs/security.md).
+	$(BIN)/bandit -q -r accounts api fairtrack workflow regulators deadlines flags oversight profiles --severity-level high
+
+# Known vulnerabilities in the installed dependencies. Needs PyPI's JSON vulnerability API; where
+# the package index is a mirror without it, every package is "not found", so --strict fails rather
+# than report a clean audit of nothing (docs/security.md).
+audit: install
+	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
 
 bench: install
 	$(BIN)/python bench/transitions.py
