@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.app import create_app
 from fairtrack.database import make_engine, make_sessionmaker
 from fairtrack.migrate import upgrade
-from fairtrack.settings import Settings
+from fairtrack.settings import Settings, get_settings
 from fairtrack.tables import metadata
 from regulators.registry import Registry, get_registry
 from tests.road import Road
@@ -137,3 +137,14 @@ def road(client: TestClient, sessions: sessionmaker[Session], registry: Registry
 @pytest.fixture
 def backend(engine: Engine) -> str:
     return engine.dialect.name
+
+
+@pytest.fixture
+def cli_database(
+    database_url: str, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The `fairtrack` command pointed at the test database (settings are cached: cleared around)."""
+    monkeypatch.setenv("FAIRTRACK_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
