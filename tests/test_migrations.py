@@ -1,0 +1,71 @@
+"""The Alembic migrations build exactly the tables the models describe, and can be undone and redone."""
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from fairtrack.database import make_engine
+from fairtrack.migrate import alembic_config, upgrade
+from fairtrack.tables import metadata
+
+
+def differences(engine: Engine) -> list[object]:
+    """What `alembic revision --autogenerate` would write, compared as migrations/env.py does."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_autogenerate_finds_nothing_to_add_to_the_migrated_database(engine: Engine) -> None:
+    assert differences(engine) == []
+
+
+@pytest.fixture
+def fresh_engine(fresh_database_url: str) -> Iterator[Engine]:
+    engine = make_engine(fresh_database_url)
+    yield engine
+    engine.dispose()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_a_fresh_database_goes_up_down_to_nothing_and_up_again(fresh_engine: Engine) -> None:
+    model_tables = {table.name for table in metadata.sorted_tables}
+    upgrade(fresh_engine)
+    assert tables(fresh_engine) == model_tables
+    downgrade(fresh_engine, "base")
+    assert tables(fresh_engine) == set()
+    upgrade(fresh_engine)
+    assert tables(fresh_engine) == model_tables
+    assert differences(fresh_engine) == []
+
+
+def test_every_revision_steps_down_and_back_up_one_at_a_time(fresh_engine: Engine) -> None:
+    """Each downgrade undoes exactly its own upgrade, so any single step can be rolled back."""
+    script = ScriptDirectory.from_config(alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert len(revisions) >= 1 and script.get_heads() == [revisions[-1]]
+    upgrade(fresh_engine)
+    after = {"head": tables(fresh_engine)}
+    for previous in reversed(["base", *revisions[:-1]]):
+        downgrade(fresh_engine, "-1")
+        after[previous] = tables(fresh_engine)
+    assert after["base"] == set()
+    for revision in revisions:
+        upgrade(fresh_engine, revision)
+    assert tables(fresh_engine) == after["head"]
+    assert differences(fresh_engine) == []
