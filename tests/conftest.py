@@ -125,6 +125,11 @@ def app(settings: Settings, engine: Engine) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def client(app: FastAPI, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    # The app lives for the whole run and every test client logs in from one address: start each
+    # test with the login and registration rate limits' counters at zero.
+    limiter = getattr(app.state, "limiter", None)
+    if limiter is not None:
+        limiter.reset()
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 
