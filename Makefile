@@ -19,6 +19,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/fairtrack db upgrade
+	$(BIN)/fairtrack regulators sync
 	$(BIN)/fairtrack demo --applications $(DEMO_APPLICATIONS) --if-empty
 	$(BIN)/fairtrack serve
 
