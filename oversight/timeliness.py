@@ -74,7 +74,11 @@ def timeliness(
     dialect = session.get_bind().dialect.name
     slugs = [regulator] if regulator else sorted(registry.regulators)
     standard_days, standard_default, params = _standard_case(registry, slugs)
-    visits = STAGE_VISITS.format(where="regulator = :regulator" if regulator else "1 = 1")
+    # Only applications with an interval ending in the period can have a visit ending in it: whole
+    # applications are kept or dropped, so no visit is cut.
+    active = ("application_id IN (SELECT application_id FROM stage_intervals "
+              "WHERE exited_at >= :since AND exited_at < :until)")
+    visits = STAGE_VISITS.format(where=active + (" AND regulator = :regulator" if regulator else ""))
     ranked = ""
     if dialect != "postgresql":
         ranked = (", ROW_NUMBER() OVER (PARTITION BY regulator, stage, period ORDER BY business_days)"
