@@ -40,6 +40,13 @@ def nurse_file(road: Road) -> NurseFile:
 
 
 @pytest.fixture
+def nurse_draft(road: Road) -> NurseFile:
+    """A nurse's CNO application still in draft: enough for refusals that never reach the road."""
+    nurse, nnas, cno = road.applicant(), road.assessor("nnas"), road.regulator("cno")
+    return NurseFile(nurse.open("cno", "rn"), nurse, nnas, cno)
+
+
+@pytest.fixture
 def engineer_file(road: Road) -> tuple[str, Person]:
     """An engineer's PEO application under review (a non-health regulator: it may refuse itself)."""
     engineer, peo = road.applicant(), road.regulator("peo")
@@ -267,8 +274,9 @@ def test_a_trigger_that_takes_no_outcome_refuses_one(nurse_file: NurseFile) -> N
      "FT-2026-999999999999", "FT-2026-٠٠٠٠٠١", "FT-1999-{id}", "FT-2026-0{id}"],
 )
 def test_a_malformed_or_unknown_reference_is_not_found(
-    nurse_file: NurseFile, reference: str
+    nurse_draft: NurseFile, reference: str
 ) -> None:
+    nurse_file = nurse_draft
     app_id = int(nurse_file.ref.rsplit("-", 1)[1])
     reference = reference.format(id=f"{app_id:06d}")
     before = nurse_file.cno.road.snapshot(nurse_file.ref)
@@ -287,9 +295,9 @@ def test_a_malformed_or_unknown_reference_is_not_found(
     "extra", [{"state": "licensed"}, {"version": 99}, {"actor_role": "regulator"}, {"hash": "0"}]
 )
 def test_a_caller_cannot_set_what_only_the_road_decides(
-    nurse_file: NurseFile, extra: dict[str, Any]
+    nurse_draft: NurseFile, extra: dict[str, Any]
 ) -> None:
-    body = nurse_file.nurse.refused(nurse_file.ref, "withdraw", 422, "invalid_request", **extra)
+    body = nurse_draft.nurse.refused(nurse_draft.ref, "withdraw", 422, "invalid_request", **extra)
     assert next(iter(extra)) in body["message"]
 
 
@@ -314,8 +322,9 @@ def test_a_caller_cannot_set_what_only_the_road_decides(
     ],
 )
 def test_a_malformed_body_is_refused_with_a_message_never_a_crash(
-    road: Road, nurse_file: NurseFile, raw: bytes
+    road: Road, nurse_draft: NurseFile, raw: bytes
 ) -> None:
+    nurse_file = nurse_draft
     before = road.snapshot(nurse_file.ref)
     response = road.client.post(
         f"/api/v1/applications/{nurse_file.ref}/events",
