@@ -83,7 +83,7 @@ def delay(session: Session, _: Registry, today: date, application_id: int | None
         or_(col(Deadline.paused_on).is_(None), col(Deadline.paused_on) > col(Deadline.due_on)),
     )
     found = []
-    for d, regulator in session.execute(query).tuples():
+    for d, regulator in session.execute(query):
         until = min(today, d.paused_on or today)
         business = d.counting == "project_business"
         over = business_days_between(d.due_on, until) if business else (until - d.due_on).days
@@ -102,7 +102,7 @@ def statutory_limit(
         col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status).in_(("late", "cut_short"))
     )
     found = []
-    for d, regulator in session.execute(query).tuples():
+    for d, regulator in session.execute(query):
         assert d.closed_on is not None
         what = ("acted on after the window's last day" if d.status == "late"
                 else "ended by another party before the window's last day")
@@ -123,7 +123,7 @@ def deadline_at_risk(
         col(Deadline.due_on) >= today, col(Deadline.due_on) <= today + timedelta(days=AT_RISK_DAYS),
     )
     found = []
-    for d, regulator in session.execute(query).tuples():
+    for d, regulator in session.execute(query):
         left = (d.due_on - today).days
         evidence = {**_deadline_evidence(d), "days_left": left, "as_of": today.isoformat(),
                     "warning_days": AT_RISK_DAYS}
@@ -155,7 +155,7 @@ def canadian_experience(
         cast(col(Event.payload), String).like('%"canadian_experience"%'),
     )
     found = []
-    for e, regulator in session.execute(query).tuples():
+    for e, regulator in session.execute(query):
         if "canadian_experience" not in (e.payload.get("requirements") or []):
             continue
         rules = registry.regulator(regulator)
@@ -178,7 +178,7 @@ def no_reasons(session: Session, _: Registry, __: date, application_id: int | No
     return [
         Finding(e.application_id, regulator, "no_reasons", f"event:{e.seq}",
                 NO_REASONS_SEVERITY[e.outcome or ""], {**_event_evidence(e), "rule": REASONS_RULE})
-        for e, regulator in session.execute(query).tuples()
+        for e, regulator in session.execute(query)
     ]
 
 
@@ -192,7 +192,7 @@ def recording_lag(
     else:
         lagging = func.julianday(col(Event.recorded_at)) - func.julianday(col(Event.occurred_at)) > 14
     found = []
-    for e, regulator in session.execute(_events(application_id).where(lagging)).tuples():
+    for e, regulator in session.execute(_events(application_id).where(lagging)):
         lag = business_days_between(local_date(e.occurred_at), local_date(e.recorded_at))
         if lag <= RECORDING_LAG_DAYS:
             continue
@@ -228,7 +228,7 @@ def language_test(
                 col(ApplicantProfile.language_test).not_in(accepted),
             )
         )
-        for app_id, test in session.execute(query).tuples():
+        for app_id, test in session.execute(query):
             evidence = {"language_test": test, "accepted_by_regulator": accepted,
                         "rule": LANGUAGE_TEST_RULE}
             assert app_id is not None

@@ -43,7 +43,7 @@ def lapse_windows(
             .where(col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
                    col(Deadline.due_on) < today)
             .order_by(col(Deadline.id))
-        ).tuples().all()
+        ).all()
     for deadline_id, application_id, due_on in due:
         with transaction(sessions) as session:
             application = session.get(Application, application_id, with_for_update=True)

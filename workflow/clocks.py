@@ -67,8 +67,10 @@ def stage_clocks(session: Session, application_id: int, now: datetime | None = N
         .where(col(StageInterval.application_id) == application_id)
         .group_by(col(StageInterval.stage))
         .order_by(func.min(col(StageInterval.seq)))
-    ).tuples().all()
-    clocks = {stage: [calendar, total, paused] for stage, _, calendar, total, paused in rows}
+    ).all()
+    clocks: dict[str, list[int]] = {
+        stage: [int(calendar), int(total), int(paused)] for stage, _, calendar, total, paused in rows
+    }
     current = session.scalars(
         select(StageInterval).where(
             col(StageInterval.application_id) == application_id, col(StageInterval.exited_at).is_(None)
