@@ -69,7 +69,8 @@ def stage_clocks(session: Session, application_id: int, now: datetime | None = N
         .order_by(func.min(col(StageInterval.seq)))
     ).all()
     clocks: dict[str, list[int]] = {
-        stage: [int(calendar), int(total), int(paused)] for stage, _, calendar, total, paused in rows
+        str(stage): [int(str(calendar)), int(str(total)), int(str(paused))]
+        for stage, _, calendar, total, paused in rows
     }
     current = session.scalars(
         select(StageInterval).where(
