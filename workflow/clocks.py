@@ -2,6 +2,7 @@
 and the expected time at its open stage. The application detail shows these."""
 
 from datetime import date, datetime
+from typing import cast
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
@@ -69,7 +70,7 @@ def stage_clocks(session: Session, application_id: int, now: datetime | None = N
         .order_by(func.min(col(StageInterval.seq)))
     ).all()
     clocks: dict[str, list[int]] = {
-        str(stage): [int(str(calendar)), int(str(total)), int(str(paused))]
+        cast(str, stage): [cast(int, calendar), cast(int, total), cast(int, paused)]
         for stage, _, calendar, total, paused in rows
     }
     current = session.scalars(
