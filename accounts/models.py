@@ -20,7 +20,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     # Raised on every password change: access tokens and sessions carry it, so older ones die.
-    credentials_version: int = Field(default=0)
+    # The server default fills existing rows when migration 0003 adds the column.
+    credentials_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class RefreshToken(SQLModel, table=True):
