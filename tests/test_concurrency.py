@@ -4,7 +4,6 @@ These tests are about PostgreSQL's row locks under real concurrency, so they run
 (SQLite takes its one write lock at BEGIN IMMEDIATE: writers never overlap there.)
 """
 
-import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -13,8 +12,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +19,7 @@ from api.app import create_app
 from fairtrack.errors import DomainError
 from fairtrack.settings import Settings
 from regulators.registry import Registry
+from tests.live import serving
 from tests.road import Person, Road
 from workflow import flows
 from workflow.models import Application, Event, IdempotencyRecord, StageInterval
@@ -113,26 +111,10 @@ def test_twenty_conflicting_events_through_the_domain_flow_give_one_success(
 def live_server(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[httpx.Client]:
     """The app served by uvicorn on a free local port in a background thread, and a client for it
     with a connection for every writer."""
-    app: FastAPI = create_app(settings)
-    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listening.bind(("127.0.0.1", 0))
-    # Listening before uvicorn starts: early connections wait in the backlog, no polling needed.
-    listening.listen(2 * WRITERS)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{listening.getsockname()[1]}/api/v1"
     limits = httpx.Limits(max_connections=WRITERS, max_keepalive_connections=WRITERS)
-    try:
-        with httpx.Client(base_url=base, timeout=60, limits=limits) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listening.close()
-        app.state.engine.dispose()
-        app.state.reader_engine.dispose()
-    assert not thread.is_alive()
+    with serving(create_app(settings), backlog=2 * WRITERS) as base, \
+            httpx.Client(base_url=f"{base}/api/v1", timeout=60, limits=limits) as client:
+        yield client
 
 
 def http_post(client: httpx.Client, person: Person, path: str, body: dict[str, Any],
