@@ -21,6 +21,9 @@ run: install
 	$(BIN)/fairtrack db upgrade
 	$(BIN)/fairtrack regulators sync
 	$(BIN)/fairtrack demo --applications $(DEMO_APPLICATIONS) --if-empty
+	# The periodic scan, as a live server runs it: lapses the windows that ran out since the demo's
+	# last steps and raises what is new (nothing, when run again).
+	$(BIN)/fairtrack scan
 	$(BIN)/fairtrack serve
 
 test: install

@@ -1,6 +1,9 @@
 """Opening and closing an application's deadlines as events move it: called in the event's transaction."""
 
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,14 +37,35 @@ def route_facts(application: Application) -> set[Fact]:
     return facts
 
 
-def _standard(
-    session: Session, registry: Registry, application: Application, stage: StandardStage
-) -> tuple[int, DayCount, str, bool]:
-    """(days, counting, source, is project default) of the standard governing this application."""
+# (days, counting, source, is project default) of a stage's service standard.
+Standard = tuple[int, DayCount, str, bool]
+
+
+class Step(Protocol):
+    """What deadlines need to know of an event: the write path's Event, or a demo history's step."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def trigger(self) -> str: ...
+    @property
+    def from_state(self) -> str | None: ...
+    @property
+    def to_state(self) -> str: ...
+    @property
+    def actor_role(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+
+
+def standard_of(
+    session: Session, registry: Registry, regulator: str, rules_version: int, stage: StandardStage
+) -> Standard:
+    """The standard governing an application of `regulator` under `rules_version`."""
     try:
-        rules = rules_of(session, registry, application.regulator, application.rules_version)
+        rules = rules_of(session, registry, regulator, rules_version)
     except NotFound:
-        rules = registry.regulator(application.regulator)  # type: ignore[assignment]
+        rules = registry.regulator(regulator)  # type: ignore[assignment]
     standard = rules.standard(stage) if rules is not None else None
     if standard is None:  # e.g. an assessment stage the regulator's data does not foresee
         days, counting = PROJECT_DEFAULTS[stage]
@@ -49,7 +73,33 @@ def _standard(
     return standard.days, standard.counting, standard.source, standard.is_default
 
 
-def _extend(row: Deadline, until: date) -> None:
+@dataclass(slots=True)
+class DeadlineDraft:
+    """A deadline row not (yet) in a session: the demo's bulk form of `Deadline`, same fields."""
+
+    application_id: int
+    kind: str
+    code: str
+    stage: str
+    party: str
+    days: int
+    counting: str
+    legal_basis: str
+    starts_on: date
+    due_on: date
+    status: str
+    opened_seq: int
+    to_verify: str | None = None
+    is_default: bool = False
+    paused_on: date | None = None
+    closed_seq: int | None = None
+    closed_on: date | None = None
+
+
+Row = TypeVar("Row", Deadline, DeadlineDraft)
+
+
+def _extend(row: Deadline | DeadlineDraft, until: date) -> None:
     """Push the due date out by the applicant's pause (SPEC 4: pauses are not the regulator's time)."""
     assert row.paused_on is not None
     if row.counting == "project_business":
@@ -59,11 +109,11 @@ def _extend(row: Deadline, until: date) -> None:
     row.paused_on = None
 
 
-def _close(row: Deadline, status: str, event: Event, day: date) -> None:
+def _close(row: Deadline | DeadlineDraft, status: str, event: Step, day: date) -> None:
     row.status, row.closed_seq, row.closed_on = status, event.seq, day
 
 
-def _window_outcome(row: Deadline, event: Event, day: date) -> str:
+def _window_outcome(row: Deadline | DeadlineDraft, event: Step, day: date) -> str:
     """How a window ended: used by its party in time or late, lapsed, or ended by someone else."""
     if event.trigger == "lapse":
         return "lapsed"
@@ -76,7 +126,7 @@ def _window_outcome(row: Deadline, event: Event, day: date) -> str:
     return "cut_short" if day < row.due_on else "closed"
 
 
-def _close_or_pause(rows: list[Deadline], event: Event, day: date) -> None:
+def _close_or_pause(rows: Sequence[Deadline | DeadlineDraft], event: Step, day: date) -> None:
     entering = STATE_INFO[event.to_state]
     for row in rows:
         if row.kind == STATUTORY_WINDOW:
@@ -93,11 +143,55 @@ def _close_or_pause(rows: list[Deadline], event: Event, day: date) -> None:
             _extend(row, day)
 
 
+def follow_step(
+    open_rows: list[Row],
+    step: Step,
+    application_id: int,
+    facts: set[Fact],
+    standard: Callable[[StandardStage], Standard],
+    make: Callable[..., Row],
+) -> list[Row]:
+    """Close or pause the open deadlines the step ends (in place); return those it opens, built
+    by `make` (`Deadline`, or `DeadlineDraft` for bulk inserts).
+
+    `facts` are the application's route facts after the step; `standard` gives a stage's standard.
+    Pure: the write path and the demo's bulk histories both go through here.
+    """
+    day = local_date(step.occurred_at)
+    _close_or_pause(open_rows, step, day)
+    still_open = {(r.kind, r.code) for r in open_rows if r.status == OPEN}
+    entering = STATE_INFO[step.to_state]
+    stage = entering.stage.value
+    holder_clock = entering.clock not in (Clock.applicant, Clock.none)
+    opened: list[Row] = []
+    if stage in STANDARD_STAGES and holder_clock and (SERVICE_STANDARD, stage) not in still_open:
+        days, counting, source, is_default = standard(StandardStage(stage))
+        business = counting is DayCount.business
+        opened.append(make(
+            application_id=application_id, kind=SERVICE_STANDARD, code=stage, stage=stage,
+            party=entering.clock.value, days=days,
+            counting="project_business" if business else "calendar",
+            legal_basis=source, is_default=is_default, starts_on=day,
+            due_on=add_business_days(day, days) if business else day + timedelta(days=days),
+            status=OPEN, opened_seq=step.seq,
+        ))
+    for law in windows_opening(step.to_state, facts):
+        if (STATUTORY_WINDOW, law.kind.value) in still_open:
+            continue
+        opened.append(make(
+            application_id=application_id, kind=STATUTORY_WINDOW, code=law.kind.value, stage=stage,
+            party=law.party.value, days=law.days, counting=law.counting.value,
+            legal_basis=law.citation, to_verify=law.to_verify, starts_on=day,
+            due_on=period_end(day, law.days, law.counting), status=OPEN, opened_seq=step.seq,
+        ))
+    return opened
+
+
 def record_deadlines(
     session: Session, registry: Registry, application: Application, event: Event
 ) -> None:
     """Close the deadlines the event ends and open those it starts (after the state has moved)."""
-    day = local_date(event.occurred_at)
+    assert application.id is not None
     rows = list(
         session.scalars(
             select(Deadline).where(
@@ -105,34 +199,14 @@ def record_deadlines(
             )
         )
     )
-    _close_or_pause(rows, event, day)
-    still_open = {(r.kind, r.code) for r in rows if r.status == OPEN}
-    assert application.id is not None
-    entering = STATE_INFO[event.to_state]
-    stage = entering.stage.value
-    holder_clock = entering.clock not in (Clock.applicant, Clock.none)
-    if stage in STANDARD_STAGES and holder_clock and (SERVICE_STANDARD, stage) not in still_open:
-        days, counting, source, is_default = _standard(
-            session, registry, application, StandardStage(stage)
-        )
-        business = counting is DayCount.business
-        session.add(Deadline(
-            application_id=application.id, kind=SERVICE_STANDARD, code=stage, stage=stage,
-            party=entering.clock.value, days=days,
-            counting="project_business" if business else "calendar",
-            legal_basis=source, is_default=is_default, starts_on=day,
-            due_on=add_business_days(day, days) if business else day + timedelta(days=days),
-            status=OPEN, opened_seq=event.seq,
-        ))
-    for law in windows_opening(event.to_state, route_facts(application)):
-        if (STATUTORY_WINDOW, law.kind.value) in still_open:
-            continue
-        session.add(Deadline(
-            application_id=application.id, kind=STATUTORY_WINDOW, code=law.kind.value, stage=stage,
-            party=law.party.value, days=law.days, counting=law.counting.value,
-            legal_basis=law.citation, to_verify=law.to_verify, starts_on=day,
-            due_on=period_end(day, law.days, law.counting), status=OPEN, opened_seq=event.seq,
-        ))
+
+    def standard(stage: StandardStage) -> Standard:
+        return standard_of(session, registry, application.regulator, application.rules_version,
+                           stage)
+
+    session.add_all(
+        follow_step(rows, event, application.id, route_facts(application), standard, Deadline)
+    )
     session.flush()
 
 

@@ -1,14 +1,15 @@
 """Synthetic but realistic histories: many applications walked through the real machine, bulk-inserted.
 
 Every history is a random walk through the same road the API enforces, hash-chained and projected
-with the same functions, so `fairtrack verify` passes on demo data.
+with the same functions, so `fairtrack verify` passes on demo data. Its deadlines come from the write
+path's own deadline function, step by step, and the flags from the same rules, once at the end.
 """
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -16,14 +17,18 @@ from sqlmodel import col
 
 from accounts.models import User
 from accounts.security import hash_password
+from deadlines.models import Deadline
+from deadlines.service import OPEN, DeadlineDraft, Standard, follow_step, standard_of
 from fairtrack.columns import utcnow
+from flags.service import raise_flags
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.registry import DIVISIONAL_COURT, Registry
-from regulators.schema import Regulator, Sector
+from regulators.schema import Regulator, Sector, StandardStage
+from workflow.calendar import local_date
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import Walk, allowed_triggers, fire
-from workflow.models import Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.road import (
     CLOSED_STATES,
     INITIAL_STATE,
@@ -35,6 +40,7 @@ from workflow.road import (
     Fact,
     Role,
 )
+from workflow.visits import Stay, fold_visits
 
 DEMO_PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - documented in README; demo data only
 DEMO_DOMAIN = "demo.fairtrack.example"
@@ -104,7 +110,8 @@ def _ensure_users(session: Session, registry: Registry, applicants: int) -> Demo
             for w in missing
         ]
         for start in range(0, len(rows), BATCH):
-            session.execute(insert(User), rows[start : start + BATCH])
+            session.execute(insert(User).execution_options(render_nulls=True),
+                            rows[start : start + BATCH])
         existing = {
             email: (uid, role, org)
             for email, uid, role, org in session.execute(
@@ -133,6 +140,18 @@ class Step:
     occurred_at: datetime
     role: Role
     payload: dict[str, Any]
+    decided_by_committee: bool = False  # the route fact after this step
+
+
+class RecordedStep(NamedTuple):
+    """A demo step as the deadline functions see an event (deadlines.service.Step)."""
+
+    seq: int
+    trigger: str
+    from_state: str | None
+    to_state: str
+    actor_role: str
+    occurred_at: datetime
 
 
 def _choose(rng: random.Random, options: dict[str, float]) -> str:
@@ -173,7 +192,8 @@ def walk_history(
         from_state = walk.state
         fire(walk, trigger, outcome)
         steps.append(Step(trigger, outcome, from_state, walk.state, moment,
-                          TRIGGER_ROLES[trigger], payload))
+                          TRIGGER_ROLES[trigger], payload,
+                          Fact.decided_by_committee in walk.facts))
     return walk, steps
 
 
@@ -207,6 +227,16 @@ def generate(
     _ensure_profiles(session, rng, cast.applicants, now)
     regulators = sorted(registry.regulators.values(), key=lambda r: r.slug)
     weights = [8.0 if r.slug in ("cno", "peo", "cpso", "oct") else 1.0 for r in regulators]
+    known: dict[tuple[str, int, StandardStage], Standard] = {}
+
+    def standards(regulator: Regulator) -> Callable[[StandardStage], Standard]:
+        def standard(stage: StandardStage) -> Standard:
+            key = (regulator.slug, regulator.rules_version, stage)
+            if key not in known:
+                known[key] = standard_of(session, registry, *key)
+            return known[key]
+        return standard
+
     done = 0
     for batch in _chunks(applications, BATCH):
         plans: list[Any] = []
@@ -217,10 +247,12 @@ def generate(
             walk, steps = walk_history(rng, regulator, assessor, start, now)
             applicant = cast.applicants[0] if done + len(plans) < 3 else rng.choice(cast.applicants)
             plans.append((regulator, assessor, applicant, walk, steps))
-        _insert(session, cast, plans, now)
+        _insert(session, cast, plans, now, standards)
         done += batch
         if progress:
             progress(batch)
+    # What the write path and the scan's rules find on these histories today (the scan's flags).
+    raise_flags(session, registry, local_date(now), now=now)
     return done
 
 
@@ -254,7 +286,8 @@ def _ensure_profiles(session: Session, rng: random.Random, applicants: list[int]
             "updated_at": now,
         })
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(ApplicantProfile), rows[start : start + BATCH])
+        session.execute(insert(ApplicantProfile).execution_options(render_nulls=True),
+                        rows[start : start + BATCH])
 
 
 def _chunks(total: int, size: int) -> Iterator[int]:
@@ -263,7 +296,17 @@ def _chunks(total: int, size: int) -> Iterator[int]:
         total -= size
 
 
-def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -> None:
+DEADLINE_FIELDS = tuple(f.name for f in fields(DeadlineDraft))
+
+
+def _fields(draft: DeadlineDraft) -> dict[str, Any]:
+    return {name: getattr(draft, name) for name in DEADLINE_FIELDS}
+
+
+def _insert(
+    session: Session, cast: DemoCast, plans: list[Any], now: datetime,
+    standards: Callable[[Regulator], Callable[[StandardStage], Standard]],
+) -> None:
     app_rows = [
         {
             "applicant_id": applicant, "regulator": regulator.slug,
@@ -277,13 +320,23 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
         for regulator, assessor, applicant, walk, steps in plans
     ]
     ids = list(session.scalars(
-        insert(Application).returning(col(Application.id), sort_by_parameter_order=True), app_rows
+        insert(Application).returning(col(Application.id), sort_by_parameter_order=True)
+        .execution_options(render_nulls=True), app_rows
     ))
     events: list[dict[str, Any]] = []
     intervals: list[dict[str, Any]] = []
     heads: list[dict[str, Any]] = []
+    visits: list[dict[str, Any]] = []
+    deadlines: list[DeadlineDraft] = []
     for app_id, (regulator, assessor, applicant, _walk, steps) in zip(ids, plans, strict=True):
+        assert app_id is not None
         prev_hash = GENESIS_HASH
+        first = len(intervals)
+        route = {Fact.health} if regulator.sector is Sector.health else set()
+        if assessor:
+            route.add(Fact.third_party_assessment)
+        standard = standards(regulator)
+        open_deadlines: list[DeadlineDraft] = []
         for seq, step in enumerate(steps, start=1):
             actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
             recorded_at = min(step.occurred_at + timedelta(hours=1), now)
@@ -309,7 +362,20 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
                 "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
                 "business_days": None,
             })
+            facts = route | {Fact.decided_by_committee} if step.decided_by_committee else route
+            recorded = RecordedStep(seq, step.trigger, step.from_state, step.to_state,
+                                    step.role.value, step.occurred_at)
+            opened = follow_step(open_deadlines, recorded, app_id, facts, standard, DeadlineDraft)
+            deadlines += opened
+            open_deadlines = [d for d in open_deadlines + opened if d.status == OPEN]
         heads.append({"id": app_id, "head_hash": prev_hash})
-    session.execute(insert(Event), events)
-    session.execute(insert(StageInterval), intervals)
+        stays = (Stay(i["seq"], i["stage"], i["clock"], i["entered_at"], i["exited_at"],
+                      i["calendar_days"], i["business_days"]) for i in intervals[first:])
+        visits += [{"application_id": app_id, "regulator": regulator.slug, **vars(v)}
+                   for v in fold_visits(stays)]
+    # render_nulls: rows whose None fields differ still go in one executemany, not one by one.
+    for model, rows in ((Event, events), (StageInterval, intervals), (StageVisit, visits),
+                        (Deadline, [_fields(d) for d in deadlines])):
+        if rows:
+            session.execute(insert(model).execution_options(render_nulls=True), rows)
     session.execute(update(Application), heads)

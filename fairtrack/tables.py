@@ -7,7 +7,7 @@ from deadlines.models import Deadline
 from flags.models import Flag
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from workflow.models import Application, Event, IdempotencyRecord, StageInterval
+from workflow.models import Application, Event, IdempotencyRecord, StageInterval, StageVisit
 
 metadata = SQLModel.metadata
 
@@ -15,5 +15,5 @@ __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ApiKey", "RefreshToken",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
-    "RegulatorRules", "StageInterval", "User", "metadata",
+    "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
 ]

@@ -8,26 +8,18 @@ from sqlalchemy.orm import Session
 
 from fairtrack.columns import UTCDateTime, utcnow
 from oversight.schemas import Expectation
-from oversight.sql import STAGE_VISITS, percentile
+from oversight.sql import percentile
 from workflow.models import Application
 from workflow.road import STATE_INFO, Clock, Stage
 
+# The open visits at this regulator and stage; those that entered the stage earlier are ahead.
 QUEUE = """
-    WITH open_here AS (
-        SELECT si.application_id,
-               (SELECT MIN(x.entered_at) FROM stage_intervals AS x
-                WHERE x.application_id = si.application_id AND x.stage = :stage
-                  AND x.seq > COALESCE((SELECT MAX(y.seq) FROM stage_intervals AS y
-                                        WHERE y.application_id = si.application_id
-                                          AND y.stage <> :stage), 0)) AS stage_entered
-        FROM stage_intervals AS si
-        WHERE si.regulator = :regulator AND si.stage = :stage AND si.exited_at IS NULL
-    )
     SELECT COUNT(*) AS open_total,
-           SUM(CASE WHEN stage_entered < (SELECT stage_entered FROM open_here
-                                          WHERE application_id = :application)
+           SUM(CASE WHEN entered_at < (SELECT entered_at FROM stage_visits
+                                       WHERE application_id = :application AND exited_at IS NULL)
                     THEN 1 ELSE 0 END) AS ahead
-    FROM open_here
+    FROM stage_visits
+    WHERE regulator = :regulator AND stage = :stage AND exited_at IS NULL
 """
 
 
@@ -39,13 +31,12 @@ def expectation(session: Session, application: Application, now: datetime | None
         return None
     stage = info.stage.value
     dialect = session.get_bind().dialect.name
-    visits = STAGE_VISITS.format(where="regulator = :regulator")
     ranked = ("" if dialect == "postgresql" else
               ", ROW_NUMBER() OVER (ORDER BY calendar_days) AS rn, COUNT(*) OVER () AS n")
     # Composed of constants from oversight.sql and validated choices; input goes only in binds.
     sql = f"""
-        WITH visits AS ({visits}),
-        recent AS (SELECT calendar_days FROM visits WHERE stage = :stage AND exited_at >= :since),
+        WITH recent AS (SELECT calendar_days FROM stage_visits
+                        WHERE regulator = :regulator AND stage = :stage AND exited_at >= :since),
         ranked AS (SELECT *{ranked} FROM recent)
         SELECT COUNT(*) AS visits, {percentile(dialect, 0.5, 'calendar_days')} AS p50,
                {percentile(dialect, 0.8, 'calendar_days')} AS p80

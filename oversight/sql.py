@@ -48,30 +48,3 @@ def days_between(dialect: str, start: str, end: str) -> str:
     if dialect == "postgresql":
         return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
     return f"(julianday({end}) - julianday({start}))"
-
-
-STAGE_VISITS = """
-    SELECT application_id, regulator, stage, MIN(entered_at) AS entered_at,
-           MAX(exited_at) AS exited_at,
-           SUM(business_days) AS business_days, SUM(calendar_days) AS calendar_days,
-           SUM(CASE WHEN clock <> 'applicant' THEN business_days ELSE 0 END) AS attributable_business,
-           SUM(CASE WHEN clock <> 'applicant' THEN calendar_days ELSE 0 END) AS attributable_calendar
-    FROM (
-        SELECT marked.*, SUM(starts) OVER (PARTITION BY application_id ORDER BY seq) AS visit
-        FROM (
-            SELECT application_id, regulator, stage, clock, seq, entered_at, exited_at,
-                   business_days, calendar_days,
-                   CASE WHEN LAG(stage) OVER (PARTITION BY application_id ORDER BY seq) = stage
-                        THEN 0 ELSE 1 END AS starts
-            FROM stage_intervals
-            WHERE {where}
-        ) AS marked
-    ) AS numbered
-    GROUP BY application_id, regulator, stage, visit
-    HAVING COUNT(exited_at) = COUNT(*)
-"""
-"""Completed visits to a stage: runs of consecutive intervals in one stage (a visit starts where
-the stage differs from the previous interval's; both windows follow the (application_id, seq)
-index, so no sort), with their days and the days not on the applicant's clock (pauses excluded:
-SPEC 4's regulator-attributable days). `where` may only narrow whole applications (e.g. by
-regulator), never stages: that would join separate visits."""

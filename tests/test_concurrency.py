@@ -22,10 +22,10 @@ from regulators.registry import Registry
 from tests.live import serving
 from tests.road import Person, Road
 from workflow import flows
-from workflow.models import Application, Event, IdempotencyRecord, StageInterval
+from workflow.models import Application, Event, IdempotencyRecord
 from workflow.schemas import EventRequest
 from workflow.service import parse_reference
-from workflow.verify import check_application
+from workflow.verify import check_stored
 
 WRITERS = 20
 T = TypeVar("T")
@@ -59,11 +59,7 @@ def log_of(sessions: sessionmaker[Session], ref: str) -> tuple[Application, list
         assert application is not None
         events = list(session.scalars(select(Event).where(Event.application_id == app_id)
                                       .order_by(Event.seq)))  # type: ignore[arg-type]
-        intervals = list(session.scalars(
-            select(StageInterval).where(StageInterval.application_id == app_id)
-            .order_by(StageInterval.seq)  # type: ignore[arg-type]
-        ))
-        assert check_application(application, events, intervals) == []
+        assert check_stored(session, application) == []
         return application, events
 
 

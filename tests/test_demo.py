@@ -1,16 +1,24 @@
-"""Demo data: realistic histories along the real road, that verify and that the demo accounts can use."""
+"""Demo data: realistic histories along the real road, that verify, that carry the deadlines and flags
+the write path would have recorded, and that the demo accounts can use."""
 
 from collections import Counter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
 
+from accounts.actor import Actor
+from deadlines.models import Deadline
+from deadlines.service import STATUTORY_WINDOW
 from fairtrack.database import transaction
 from fairtrack.demo import DEMO_PASSWORD, demo_email, generate
+from flags.models import Flag
 from regulators.registry import Registry
 from tests.road import Road
 from workflow.models import Application, Event, StageInterval
-from workflow.road import CLOSED_STATES
+from workflow.road import CLOSED_STATES, Role
+from workflow.schemas import ApplicationCreate, EventRequest
+from workflow.service import apply_event, create_application
 from workflow.verify import verify_all
 
 APPLICATIONS = 200
@@ -70,3 +78,65 @@ def test_the_demo_accounts_log_in_with_the_documented_password(
     cno = road.client.get("/api/v1/applications", params={"limit": 100},
                           headers=token("regulator.cno")).json()["items"]
     assert {a["regulator"] for a in cno} <= {"cno"}
+
+
+DEADLINE_FIELDS = ("kind", "code", "stage", "party", "days", "counting", "legal_basis", "to_verify",
+                   "is_default", "starts_on", "due_on", "paused_on", "status", "opened_seq",
+                   "closed_seq", "closed_on")
+
+
+def deadlines_of(session: Session, application_id: int) -> list[tuple[object, ...]]:
+    rows = session.scalars(select(Deadline).where(col(Deadline.application_id) == application_id)
+                           .order_by(col(Deadline.opened_seq), col(Deadline.kind)))
+    return [tuple(getattr(d, name) for name in DEADLINE_FIELDS) for d in rows]
+
+
+def replay_through_the_write_path(session: Session, registry: Registry, demo: Application) -> int:
+    """The demo application's events, one by one through create_application and apply_event."""
+    events = list(session.scalars(select(Event).where(col(Event.application_id) == demo.id)
+                                  .order_by(col(Event.seq))))
+    applicant = Actor(user_id=demo.applicant_id, role=Role.applicant)
+    opened = create_application(session, applicant, registry, ApplicationCreate(
+        regulator=demo.regulator, licence_class=demo.licence_class, assessor=demo.assessor),
+        now=events[0].occurred_at)
+    for event in events[1:]:
+        actor = Actor(user_id=event.actor_id, role=Role(event.actor_role), organization=event.actor_org)
+        request = EventRequest(
+            trigger=event.trigger, outcome=event.outcome, expected_version=opened.version,
+            occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
+            requirements=event.payload.get("requirements", []))
+        opened, _ = apply_event(session, actor, registry, opened.reference, request,
+                                now=event.recorded_at)
+    assert opened.id is not None and opened.state == demo.state
+    return opened.id
+
+
+def test_demo_histories_carry_the_deadlines_the_write_path_records_and_its_flags(
+    sessions: sessionmaker[Session], registry: Registry
+) -> None:
+    with transaction(sessions) as session:
+        generate(session, registry, APPLICATIONS)
+
+    with sessions() as session:
+        statuses = Counter((kind, status) for kind, status in session.execute(
+            select(Deadline.kind, Deadline.status)))
+        flags = Counter(session.scalars(select(Flag.kind)))
+        with_windows = list(session.scalars(
+            select(Application).where(col(Application.id).in_(
+                select(Deadline.application_id).where(Deadline.kind == STATUTORY_WINDOW)))
+            .order_by(col(Application.id)).limit(4)))
+        long_roads = list(session.scalars(
+            select(Application).where(col(Application.version) >= 6)
+            .order_by(col(Application.id)).limit(4)))
+    assert statuses[("service_standard", "open")] >= 1 and statuses[("service_standard", "met")] >= 1
+    assert statuses[("service_standard", "missed")] >= 1
+    assert sum(n for (kind, _), n in statuses.items() if kind == STATUTORY_WINDOW) >= 1
+    assert flags["delay"] >= 1 and flags["statutory_limit"] + flags["canadian_experience"] >= 1
+    assert len(with_windows) >= 2
+
+    for demo in with_windows + long_roads:
+        assert demo.id is not None
+        with sessions() as session:  # rolled back: the replay is a second copy of the history
+            replayed = replay_through_the_write_path(session, registry, demo)
+            assert deadlines_of(session, replayed) == deadlines_of(session, demo.id), demo.reference
+            session.rollback()

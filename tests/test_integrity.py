@@ -16,9 +16,10 @@ from fairtrack.database import transaction
 from fairtrack.settings import get_settings
 from tests.road import Road
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
-from workflow.models import Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
 from workflow.service import apply_event, parse_reference
+from workflow.visits import Stay, fold_visits
 
 runner = CliRunner()
 
@@ -78,6 +79,13 @@ def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: i
             interval.calendar_days, interval.business_days = visit_durations(
                 interval.entered_at, following.occurred_at
             )
+        stays = [Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,
+                      i.business_days) for i in intervals]
+        visits = session.scalars(select(StageVisit).where(col(StageVisit.application_id) == app_id)
+                                 .order_by(col(StageVisit.seq)))
+        for stored, refolded in zip(visits, fold_visits(stays), strict=True):
+            for name, value in vars(refolded).items():
+                setattr(stored, name, value)
         application = session.get(Application, app_id)
         assert application is not None
         application.head_hash = previous

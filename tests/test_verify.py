@@ -13,7 +13,7 @@ from fairtrack.database import transaction
 from fairtrack.demo import generate
 from regulators.registry import Registry
 from tests.road import Road, password_hash
-from workflow.models import Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.road import CLOSED_STATES
 
 DEMO_APPLICATIONS = 50
@@ -124,6 +124,19 @@ def delete_a_stage_interval(conn: Connection, ref: str) -> None:
         StageInterval.application_id == _app_id(ref), StageInterval.seq == 2))
 
 
+def edit_a_stage_visit(conn: Connection, ref: str) -> None:
+    first_visit = conn.scalar(select(StageVisit.id).where(StageVisit.application_id == _app_id(ref))
+                              .order_by(StageVisit.seq).offset(1).limit(1))  # type: ignore[arg-type]
+    conn.execute(update(StageVisit).where(StageVisit.id == first_visit)
+                 .values(attributable_business_days=StageVisit.attributable_business_days + 1))
+
+
+def delete_a_stage_visit(conn: Connection, ref: str) -> None:
+    last = conn.scalar(select(StageVisit.id).where(StageVisit.application_id == _app_id(ref))
+                       .order_by(StageVisit.seq.desc()).limit(1))  # type: ignore[attr-defined]
+    conn.execute(StageVisit.__table__.delete().where(StageVisit.id == last))  # type: ignore[attr-defined]
+
+
 def edit_the_stored_state(conn: Connection, ref: str) -> None:
     state = conn.scalar(select(Application.state).where(Application.id == _app_id(ref)))
     conn.execute(update(Application).where(Application.id == _app_id(ref)).values(
@@ -141,6 +154,7 @@ def edit_the_stored_version(conn: Connection, ref: str) -> None:
         edit_a_payload, edit_an_occurred_at, edit_a_recorded_at, edit_who_acted,
         delete_an_event_in_the_middle, delete_the_last_event, swap_two_events,
         edit_a_stage_interval, move_a_stage_interval, delete_a_stage_interval,
+        edit_a_stage_visit, delete_a_stage_visit,
         edit_the_stored_state, edit_the_stored_version,
     ],
     ids=lambda tamper: tamper.__name__,

@@ -1,4 +1,4 @@
-"""Tables of the licensure road: applications, their event log and the stage-interval projection."""
+"""Tables of the licensure road: applications, their event log and the stage projections."""
 
 from datetime import datetime
 from typing import Any
@@ -87,6 +87,32 @@ class StageInterval(SQLModel, table=True):
     exited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     calendar_days: int | None = None  # set when the visit ends
     business_days: int | None = None
+
+
+class StageVisit(SQLModel, table=True):
+    """A run of consecutive intervals in one stage, stored as the event that ends it is written:
+    timeliness and expectations read completed visits here instead of rebuilding them from intervals
+    on every query. Replaying the intervals gives these rows (`fairtrack verify` checks)."""
+
+    __tablename__ = "stage_visits"
+    __table_args__ = (
+        UniqueConstraint("application_id", "seq", name="uq_stage_visits_application_seq"),
+        Index("ix_stage_visits_exited_stage", "exited_at", "stage"),
+        Index("ix_stage_visits_regulator_stage", "regulator", "stage", "exited_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id")
+    regulator: str = Field(max_length=80)
+    seq: int  # the event that entered the stage: the seq of the visit's first interval
+    stage: str = Field(max_length=40)
+    entered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    exited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Sums over the visit's ended intervals: final once exited_at is set.
+    calendar_days: int = 0
+    business_days: int = 0
+    attributable_calendar_days: int = 0  # not on the applicant's clock (SPEC 4: pauses excluded)
+    attributable_business_days: int = 0
 
 
 class IdempotencyRecord(SQLModel, table=True):

@@ -36,6 +36,7 @@ from workflow.road import (
     Role,
 )
 from workflow.schemas import ApplicationCreate, EventRequest
+from workflow.visits import advance_visit, visit_of
 
 CREATE_TRIGGER = "create"
 REFERENCE = re.compile(r"^FT-(\d{4})-(\d{6,12})$")
@@ -183,7 +184,9 @@ def create_application(
         payload={},
     )
     session.add(event)
-    session.add(_enter(application, event))
+    entered = _enter(application, event)
+    session.add(entered)
+    session.add(visit_of(entered))
     application.version = event.seq
     application.head_hash = event.hash
     session.flush()
@@ -291,7 +294,7 @@ def apply_event(
     request: EventRequest,
     now: datetime | None = None,
 ) -> tuple[Application, Event]:
-    """Fire one trigger: lock, check, append the chained event, move state and projection."""
+    """Fire one trigger: lock, check, append the chained event, move state and projections."""
     application = load_application(session, actor, registry, reference, lock=True)
     _check_step(actor, application, registry, request)
     now = now or utcnow()
@@ -351,7 +354,9 @@ def apply_event(
     current.exited_at = occurred_at
     current.calendar_days, current.business_days = visit_durations(current.entered_at, occurred_at)
     session.add(event)
-    session.add(_enter(application, event))
+    entered = _enter(application, event)
+    session.add(entered)
+    advance_visit(session, current, entered)
     session.flush()
     follow_event(session, registry, application, event)
     return application, event

@@ -1,4 +1,4 @@
-"""Re-walks every application's log: the hash chain, the machine's replay, and the projection."""
+"""Re-walks every application's log: the hash chain, the machine's replay, and the projections."""
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -11,8 +11,9 @@ from sqlmodel import col
 
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, fire
-from workflow.models import Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.road import INITIAL_STATE, STATE_INFO, Fact
+from workflow.visits import Stay, Visit, fold_visits
 
 BATCH = 500
 
@@ -43,7 +44,10 @@ def _route_facts(application: Application) -> set[Fact]:
 
 
 def check_application(
-    application: Application, events: Sequence[Event], intervals: Sequence[StageInterval]
+    application: Application,
+    events: Sequence[Event],
+    intervals: Sequence[StageInterval],
+    visits: Sequence[StageVisit],
 ) -> list[str]:
     """Every way the stored application disagrees with its own log (empty when it agrees)."""
     problems: list[str] = []
@@ -117,7 +121,31 @@ def check_application(
     ]
     if stored != expected:
         problems.append("stage intervals disagree with the events")
+    stored_visits = [
+        Visit(v.seq, v.stage, v.entered_at, v.exited_at, v.calendar_days, v.business_days,
+              v.attributable_calendar_days, v.attributable_business_days)
+        for v in visits
+    ]
+    stays = (Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,
+                  i.business_days) for i in expected)
+    if stored_visits != fold_visits(stays):
+        problems.append("stage visits disagree with the events")
     return problems
+
+
+def check_stored(session: Session, application: Application) -> list[str]:
+    """check_application on one application's stored log and projections."""
+    mine = col(Event.application_id) == application.id
+    events = list(session.scalars(select(Event).where(mine).order_by(col(Event.seq))))
+    intervals = list(session.scalars(
+        select(StageInterval).where(col(StageInterval.application_id) == application.id)
+        .order_by(col(StageInterval.seq))
+    ))
+    visits = list(session.scalars(
+        select(StageVisit).where(col(StageVisit.application_id) == application.id)
+        .order_by(col(StageVisit.seq))
+    ))
+    return check_application(application, events, intervals, visits)
 
 
 def _batches(session: Session) -> Iterator[list[Application]]:
@@ -150,11 +178,19 @@ def verify_all(session: Session) -> Iterator[tuple[int, Finding | None]]:
             .order_by(col(StageInterval.application_id), col(StageInterval.seq))
         ):
             intervals[interval.application_id].append(interval)
+        visits: dict[int, list[StageVisit]] = defaultdict(list)
+        for visit in session.scalars(
+            select(StageVisit)
+            .where(col(StageVisit.application_id).in_(ids))
+            .order_by(col(StageVisit.application_id), col(StageVisit.seq))
+        ):
+            visits[visit.application_id].append(visit)
         for application in batch:
             assert application.id is not None
             checked += 1
             problems = check_application(
-                application, events[application.id], intervals[application.id]
+                application, events[application.id], intervals[application.id],
+                visits[application.id],
             )
             yield checked, Finding(application.reference, problems) if problems else None
         session.expunge_all()
