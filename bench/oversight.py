@@ -101,8 +101,10 @@ def bench(url: str, applications: int, repeat: int) -> None:
     with sessions() as session:
         counts = session.execute(text(
             "SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM stage_intervals), "
-            "(SELECT count(*) FROM events)")).one()
-        print(f"{counts[0]} applications, {counts[1]} stage intervals, {counts[2]} events; "
+            "(SELECT count(*) FROM stage_visits), (SELECT count(*) FROM events), "
+            "(SELECT count(*) FROM deadlines), (SELECT count(*) FROM flags)")).one()
+        print(f"{counts[0]} applications, {counts[1]} stage intervals, {counts[2]} stage visits, "
+              f"{counts[3]} events, {counts[4]} deadlines, {counts[5]} flags; "
               f"median of {repeat} runs")
         baseline = timed(session, runs["baseline: count(*) stage_intervals"], repeat)
         print(f"{'query':<52}{'seconds':>10}{'x count(*)':>12}")
