@@ -26,17 +26,6 @@ ENDS_BY_CHOICE = frozenset({"withdraw", "abandon"})
 WINDOW_STATES = {kind.kind.value: frozenset(kind.opens_in) for kind in WINDOWS}
 
 
-def route_facts(application: Application) -> set[Fact]:
-    facts: set[Fact] = set()
-    if application.health_route:
-        facts.add(Fact.health)
-    if application.assessor is not None:
-        facts.add(Fact.third_party_assessment)
-    if application.decided_by_committee:
-        facts.add(Fact.decided_by_committee)
-    return facts
-
-
 # (days, counting, source, is project default) of a stage's service standard.
 Standard = tuple[int, DayCount, str, bool]
 
@@ -205,7 +194,7 @@ def record_deadlines(
                            stage)
 
     session.add_all(
-        follow_step(rows, event, application.id, route_facts(application), standard, Deadline)
+        follow_step(rows, event, application.id, application.facts(), standard, Deadline)
     )
     session.flush()
 

@@ -23,7 +23,7 @@ from workflow.calendar import local_date
 from workflow.machine import allowed_triggers
 from workflow.models import Application
 from workflow.schemas import EventRequest
-from workflow.service import apply_event, facts_of
+from workflow.service import apply_event
 
 
 @dataclass
@@ -50,7 +50,7 @@ def lapse_windows(
             deadline = session.get(Deadline, deadline_id)
             if application is None or deadline is None or deadline.status != "open":
                 continue  # a concurrent scan or event got there first
-            if "lapse" in allowed_triggers(application.state, facts_of(application)):
+            if "lapse" in allowed_triggers(application.state, application.facts()):
                 request = EventRequest(
                     trigger="lapse", expected_version=application.version,
                     note=f"{deadline.code} closed unused: its last day was {due_on.isoformat()}",

@@ -48,7 +48,7 @@ from workflow.road import (
     Step,
 )
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application, facts_of, parse_reference
+from workflow.service import apply_event, create_application, parse_reference
 from workflow.verify import check_stored
 
 ROUTES = [
@@ -223,11 +223,11 @@ def assert_replay_agrees(sessions: sessionmaker[Session], ref: str, expected: Wa
     application, events, intervals = stored(sessions, ref)
     with sessions() as session:
         assert check_stored(session, application) == []
-    replay = Walk(INITIAL_STATE, facts_of(application) - {Fact.decided_by_committee})
+    replay = Walk(INITIAL_STATE, application.opening_facts())
     for event in events[1:]:
         fire(replay, event.trigger, event.outcome)
     assert replay.state == application.state == expected.state
-    assert replay.facts == expected.facts == facts_of(application)
+    assert replay.facts == expected.facts == application.facts()
     assert application.version == len(events) == len(intervals)
     assert [i.exited_at is None for i in intervals].count(True) == 1
 
@@ -263,7 +263,7 @@ def test_walks_stored_through_the_domain_function_replay_to_the_stored_state(
             now=opened,
         )
         ref = application.reference
-    model = Walk(INITIAL_STATE, facts_of(application))
+    model = Walk(INITIAL_STATE, application.facts())
     moment = opened
     for _ in range(data.draw(st.integers(0, 25), label="steps")):
         chosen = choose(data, model)
@@ -292,7 +292,7 @@ def attempt_a_refused_step(
     data: st.DataObject,
 ) -> None:
     """A trigger the road does not offer now, by the role it belongs to: refused, nothing changes."""
-    allowed = allowed_triggers(application.state, facts_of(application))
+    allowed = allowed_triggers(application.state, application.facts())
     trigger = data.draw(st.sampled_from(sorted(TRIGGERS - set(allowed))), label="refused trigger")
     actor = cast.acting(TRIGGER_ROLES[trigger], application, registry)
     if actor is None:

@@ -8,6 +8,11 @@ from typing import Any
 from workflow.calendar import business_days_between, calendar_days_between, local_date
 
 GENESIS_HASH = "0" * 64
+# The event columns the hash covers: every one but the hashes themselves and the row id.
+HASHED_FIELDS = (
+    "application_id", "seq", "trigger", "outcome", "from_state", "to_state",
+    "actor_id", "actor_role", "actor_org", "occurred_at", "recorded_at", "payload",
+)
 
 
 def canonical_time(moment: datetime) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Column, Field, SQLModel
 
 from fairtrack.columns import UTCDateTime
+from workflow.road import Fact
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 # Application ids are INTEGER columns: a larger number names no application, and sent to
@@ -42,6 +43,22 @@ class Application(SQLModel, table=True):
     @property
     def reference(self) -> str:
         return f"FT-{self.created_at.year}-{self.id:06d}"
+
+    def opening_facts(self) -> set[Fact]:
+        """The route facts fixed when the application was opened: where every replay starts."""
+        facts: set[Fact] = set()
+        if self.health_route:
+            facts.add(Fact.health)
+        if self.assessor is not None:
+            facts.add(Fact.third_party_assessment)
+        return facts
+
+    def facts(self) -> set[Fact]:
+        """The opening facts and what its history has established since."""
+        facts = self.opening_facts()
+        if self.decided_by_committee:
+            facts.add(Fact.decided_by_committee)
+        return facts
 
 
 class Event(SQLModel, table=True):

@@ -42,22 +42,11 @@ CREATE_TRIGGER = "create"
 REFERENCE = re.compile(r"^FT-(\d{4})-(\d{6,12})$")
 
 
-def facts_of(application: Application) -> set[Fact]:
-    facts: set[Fact] = set()
-    if application.health_route:
-        facts.add(Fact.health)
-    if application.assessor is not None:
-        facts.add(Fact.third_party_assessment)
-    if application.decided_by_committee:
-        facts.add(Fact.decided_by_committee)
-    return facts
-
-
 def triggers_for(actor: Actor, application: Application, registry: Registry) -> dict[str, list[str]]:
     """The triggers (with outcomes) this caller may fire on the application now."""
     return {
         trigger: outcomes
-        for trigger, outcomes in allowed_triggers(application.state, facts_of(application)).items()
+        for trigger, outcomes in allowed_triggers(application.state, application.facts()).items()
         if may_fire(actor, application, trigger, registry)
     }
 
@@ -75,37 +64,22 @@ def _new_event(
     payload: dict[str, Any],
 ) -> Event:
     assert application.id is not None
-    seq = application.version + 1
-    content = event_content(
-        application_id=application.id,
-        seq=seq,
-        trigger=trigger,
-        outcome=outcome,
-        from_state=from_state,
-        to_state=to_state,
-        actor_id=actor.user_id,
-        actor_role=actor.role.value,
-        actor_org=actor.organization,
-        occurred_at=occurred_at,
-        recorded_at=recorded_at,
-        payload=payload,
-    )
-    return Event(
-        application_id=application.id,
-        seq=seq,
-        trigger=trigger,
-        outcome=outcome,
-        from_state=from_state,
-        to_state=to_state,
-        actor_id=actor.user_id,
-        actor_role=actor.role.value,
-        actor_org=actor.organization,
-        occurred_at=occurred_at,
-        recorded_at=recorded_at,
-        payload=payload,
-        prev_hash=application.head_hash,
-        hash=chain_hash(application.head_hash, content),
-    )
+    fields: dict[str, Any] = {
+        "application_id": application.id,
+        "seq": application.version + 1,
+        "trigger": trigger,
+        "outcome": outcome,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor_id": actor.user_id,
+        "actor_role": actor.role.value,
+        "actor_org": actor.organization,
+        "occurred_at": occurred_at,
+        "recorded_at": recorded_at,
+        "payload": payload,
+    }
+    digest = chain_hash(application.head_hash, event_content(**fields))
+    return Event(**fields, prev_hash=application.head_hash, hash=digest)
 
 
 def _enter(application: Application, event: Event) -> StageInterval:
@@ -247,7 +221,7 @@ def _check_step(
             f"{request.expected_version}; read it again and retry",
             current_version=application.version,
         )
-    road = allowed_triggers(application.state, facts_of(application))
+    road = allowed_triggers(application.state, application.facts())
     if trigger not in road:
         raise InvalidTrigger(
             f"'{trigger}' is not a step from '{application.state}'",
@@ -312,7 +286,7 @@ def apply_event(
             f"occurred_at is before the previous event ({current.entered_at.isoformat()})",
             field="occurred_at",
         )
-    walk = Walk(application.state, facts_of(application))
+    walk = Walk(application.state, application.facts())
     from_state = application.state
     try:
         to_state = fire(walk, request.trigger, request.outcome)

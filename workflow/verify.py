@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.ledger import GENESIS_HASH, HASHED_FIELDS, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.road import INITIAL_STATE, STATE_INFO, Fact
@@ -36,13 +36,6 @@ class ExpectedInterval:
     business_days: int | None
 
 
-def _route_facts(application: Application) -> set[Fact]:
-    facts = {Fact.health} if application.health_route else set()
-    if application.assessor is not None:
-        facts.add(Fact.third_party_assessment)
-    return facts
-
-
 def check_application(
     application: Application,
     events: Sequence[Event],
@@ -52,7 +45,7 @@ def check_application(
     """Every way the stored application disagrees with its own log (empty when it agrees)."""
     problems: list[str] = []
     prev_hash = GENESIS_HASH
-    walk = Walk(INITIAL_STATE, _route_facts(application))
+    walk = Walk(INITIAL_STATE, application.opening_facts())
     expected: list[ExpectedInterval] = []
     for position, event in enumerate(events, start=1):
         if event.seq != position:
@@ -60,20 +53,7 @@ def check_application(
             return problems
         if event.prev_hash != prev_hash:
             problems.append(f"event {event.seq}: prev_hash does not match event {event.seq - 1}")
-        content = event_content(
-            application_id=event.application_id,
-            seq=event.seq,
-            trigger=event.trigger,
-            outcome=event.outcome,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            actor_id=event.actor_id,
-            actor_role=event.actor_role,
-            actor_org=event.actor_org,
-            occurred_at=event.occurred_at,
-            recorded_at=event.recorded_at,
-            payload=event.payload,
-        )
+        content = event_content(**{name: getattr(event, name) for name in HASHED_FIELDS})
         if chain_hash(event.prev_hash, content) != event.hash:
             problems.append(f"event {event.seq}: hash does not match its content")
         prev_hash = event.hash
