@@ -12,20 +12,23 @@ import argparse
 import statistics
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from accounts.actor import Actor  # noqa: E402
 from fairtrack.columns import utcnow  # noqa: E402
-from fairtrack.database import make_engine, make_sessionmaker, transaction  # noqa: E402
+from fairtrack.database import (  # noqa: E402
+    make_engine,
+    make_sessionmaker,
+    scratch_postgres_database,
+    transaction,
+)
 from fairtrack.demo import generate  # noqa: E402
 from fairtrack.migrate import upgrade  # noqa: E402
 from oversight.outcomes import DIMENSIONS, outcomes  # noqa: E402
@@ -37,20 +40,6 @@ from workflow.road import Role  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OVERSIGHT = Actor(user_id=None, role=Role.oversight)
-
-
-@contextmanager
-def database(postgres_url: str) -> Iterator[str]:
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"fairtrack_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def timed(session: Session, run: Callable[[Session], object], repeat: int) -> float:
@@ -124,7 +113,7 @@ def main() -> None:
     if args.url:
         bench(args.url, args.applications, args.repeat)
         return
-    with database(args.postgres_url) as url:
+    with scratch_postgres_database(args.postgres_url, "fairtrack_bench") as url:
         bench(url, args.applications, args.repeat)
 
 

@@ -13,7 +13,6 @@ import json
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,11 +23,16 @@ from typing import Any
 # put the project root there instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from sqlalchemy import Engine, create_engine, make_url, text  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
 
 from accounts.actor import Actor  # noqa: E402
 from accounts.service import create_user  # noqa: E402
-from fairtrack.database import make_engine, make_sessionmaker, transaction  # noqa: E402
+from fairtrack.database import (  # noqa: E402
+    make_engine,
+    make_sessionmaker,
+    scratch_postgres_database,
+    transaction,
+)
 from fairtrack.migrate import upgrade  # noqa: E402
 from regulators.registry import get_registry  # noqa: E402
 from workflow.ledger import chain_hash, visit_durations  # noqa: E402
@@ -51,16 +55,8 @@ def database(backend: str, postgres_url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/bench.db"
         return
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"fairtrack_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(postgres_url, "fairtrack_bench") as url:
+        yield url
 
 
 def prepare(engine: Engine) -> tuple[list[str], Actor, Actor]:
@@ -69,9 +65,9 @@ def prepare(engine: Engine) -> tuple[list[str], Actor, Actor]:
     sessions = make_sessionmaker(engine)
     start = datetime.now(UTC) - timedelta(days=365)
     with transaction(sessions) as session:
-        person = create_user(session, registry, email="a@bench.test", password="x" * 12,
+        person = create_user(session, registry, email="a@bench.test", password="bench-Password-2026",
                              role=Role.applicant)
-        staff = create_user(session, registry, email="r@bench.test", password="x" * 12,
+        staff = create_user(session, registry, email="r@bench.test", password="bench-Password-2026",
                             role=Role.regulator, organization="peo")
         applicant = Actor(person.id, Role.applicant)
         regulator = Actor(staff.id, Role.regulator, "peo")

@@ -5,7 +5,6 @@ unreachable its cases are skipped, visibly, unless FAIRTRACK_REQUIRE_POSTGRES=1 
 """
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
-from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.database import make_engine, make_sessionmaker, scratch_postgres_database
 from fairtrack.migrate import upgrade
 from fairtrack.settings import Settings, get_settings
 from fairtrack.tables import metadata
@@ -43,15 +42,9 @@ def _postgres_database() -> Iterator[str]:
         if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message)
-    name = f"fairtrack_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin.dispose()
+    with scratch_postgres_database(POSTGRES_URL, "fairtrack_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
