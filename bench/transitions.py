@@ -3,7 +3,9 @@
 Each transition is one transaction, as over the API: lock the application, append the hash-chained
 event, move the state and version, close the open stage interval and open the next one. The baseline
 does exactly those reads and writes with the DB-API driver and no ORM, in the same run, on the same
-database server, so the ratio is what FairTrack's layers cost, whatever the machine's load.
+database server. The domain function does more in the same transaction: the checks, the stage visit,
+the deadlines the event opens or closes, and the seven flag rules for the application. So the ratio
+is what FairTrack's layers and its per-event consequences cost, whatever the machine's load.
 
     .venv/bin/python bench/transitions.py [--transitions 2000] [--backends sqlite,postgresql]
 """
