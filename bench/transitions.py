@@ -49,6 +49,7 @@ NEXT = {
     "information_requested": ("provide_information", Role.applicant, "under_review", "regulator"),
 }
 APPLICATIONS = 20
+BENCH_PASSWORD = "bench-Password-2026"  # noqa: S105 - throw-away accounts in a scratch database
 
 
 @contextmanager
@@ -67,9 +68,9 @@ def prepare(engine: Engine) -> tuple[list[str], Actor, Actor]:
     sessions = make_sessionmaker(engine)
     start = datetime.now(UTC) - timedelta(days=365)
     with transaction(sessions) as session:
-        person = create_user(session, registry, email="a@bench.test", password="bench-Password-2026",
+        person = create_user(session, registry, email="a@bench.test", password=BENCH_PASSWORD,
                              role=Role.applicant)
-        staff = create_user(session, registry, email="r@bench.test", password="bench-Password-2026",
+        staff = create_user(session, registry, email="r@bench.test", password=BENCH_PASSWORD,
                             role=Role.regulator, organization="peo")
         applicant = Actor(person.id, Role.applicant)
         regulator = Actor(staff.id, Role.regulator, "peo")

@@ -120,9 +120,7 @@ def app(settings: Settings, engine: Engine) -> Iterator[FastAPI]:
 def client(app: FastAPI, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     # The app lives for the whole run and every test client logs in from one address: start each
     # test with the login and registration rate limits' counters at zero.
-    limiter = getattr(app.state, "limiter", None)
-    if limiter is not None:
-        limiter.reset()
+    app.state.limiter.reset()
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -1,6 +1,5 @@
 """API keys: an organization's system acts within that organization, and only while the key lives."""
 
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -8,7 +7,6 @@ from typer.testing import CliRunner
 
 from accounts.models import ApiKey
 from fairtrack.cli import app as cli
-from fairtrack.settings import get_settings
 from tests.road import Person, Road
 from workflow.road import Role
 
@@ -71,14 +69,6 @@ def test_forged_and_malformed_keys_are_refused(road: Road, client: TestClient) -
     for bad in (forged, "ft_", "ft_short_x", "ft_" + "a" * 12 + "_" + "b" * 500):
         response = client.get(f"{V1}/applications", headers={"X-API-Key": bad})
         assert response.status_code == 401 and response.json()["message"]
-
-
-@pytest.fixture
-def cli_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FAIRTRACK_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_keys_from_the_command_line(road: Road, client: TestClient, cli_database: None) -> None:

@@ -1,10 +1,8 @@
 """Integrity against someone with database access: daily chain heads, exported and checked later."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
@@ -13,7 +11,6 @@ from typer.testing import CliRunner
 from fairtrack.cli import app as cli
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
-from fairtrack.settings import get_settings
 from tests.road import Road
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.models import Application, Event, StageInterval, StageVisit
@@ -22,14 +19,6 @@ from workflow.service import apply_event, parse_reference
 from workflow.visits import Stay, fold_visits
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FAIRTRACK_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _history(road: Road, days_ago: int) -> str:

@@ -15,13 +15,6 @@ from tests.road import PASSWORD, Road
 V1 = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def fresh_limits(app: FastAPI) -> Iterator[None]:
-    app.state.limiter.reset()
-    yield
-    app.state.limiter.reset()
-
-
 @pytest.mark.parametrize("path", ["/api/v1/health", "/login", "/api/v1/applications", "/nowhere"])
 def test_every_answer_carries_the_security_headers(client: TestClient, path: str) -> None:
     headers = client.get(path).headers

@@ -11,13 +11,6 @@ from tests.road import PASSWORD, Road
 V1 = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def fresh_limits(app: FastAPI) -> Iterator[None]:
-    app.state.limiter.reset()
-    yield
-    app.state.limiter.reset()
-
-
 @pytest.fixture
 def low_limits(app: FastAPI) -> Iterator[None]:
     """Small limits, so that reaching them takes few (slow, argon2) attempts."""
