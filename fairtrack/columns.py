@@ -1,9 +1,13 @@
-"""Column types shared by every table: timestamps that are always timezone-aware UTC."""
+"""Column types shared by every table: aware UTC timestamps and JSON documents."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, TypeDecorator
+from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
+
+# Documents (event payloads, evidence, registry files): JSONB on PostgreSQL, JSON elsewhere.
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

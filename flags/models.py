@@ -3,13 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from fairtrack.columns import UTCDateTime
-
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+from fairtrack.columns import JSONDocument, UTCDateTime
 
 
 class Flag(SQLModel, table=True):

@@ -7,14 +7,12 @@ application submitted under an earlier version still shows the standards that go
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from fairtrack.columns import UTCDateTime
+from fairtrack.columns import JSONDocument, UTCDateTime
 
 # The same JSON type as the workflow tables: JSONB where PostgreSQL offers it.
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 class RegulatorRecord(SQLModel, table=True):

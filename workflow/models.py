@@ -3,14 +3,13 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from fairtrack.columns import UTCDateTime
+from fairtrack.columns import JSONDocument, UTCDateTime
+from workflow.calendar import local_date
 from workflow.road import Fact
 
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 # Application ids are INTEGER columns: a larger number names no application, and sent to
 # PostgreSQL as a parameter it is an error ("integer out of range"), not an empty result.
 MAX_APPLICATION_ID = 2**31 - 1
@@ -42,7 +41,8 @@ class Application(SQLModel, table=True):
 
     @property
     def reference(self) -> str:
-        return f"FT-{self.created_at.year}-{self.id:06d}"
+        # The year the application was opened in Ontario, not in UTC (31 December evenings).
+        return f"FT-{local_date(self.created_at).year}-{self.id:06d}"
 
     def opening_facts(self) -> set[Fact]:
         """The route facts fixed when the application was opened: where every replay starts."""
