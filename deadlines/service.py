@@ -17,7 +17,7 @@ from regulators.schema import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount
 from regulators.service import rules_of
 from workflow.calendar import add_business_days, business_days_between, local_date, period_end
 from workflow.models import Application, Event
-from workflow.road import STATE_INFO, Clock, Fact
+from workflow.road import ACT_OF_PARTY, STATE_INFO, Clock, Fact
 
 SERVICE_STANDARD, STATUTORY_WINDOW = "service_standard", "statutory_window"
 OPEN = "open"
@@ -108,7 +108,9 @@ def _window_outcome(row: Deadline | DeadlineDraft, event: Step, day: date) -> st
         return "lapsed"
     if event.trigger in ENDS_BY_CHOICE:
         return "closed"
-    if event.actor_role == row.party:
+    party = ACT_OF_PARTY.get(event.trigger)
+    acted_by = party.value if party is not None else event.actor_role
+    if acted_by == row.party:
         return "met" if day <= row.due_on else "late"
     # Another party ended the applicant's window before its last day (e.g. the committee began its
     # review while the applicant still had time for submissions, Code s. 15(3)).

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import pytest
 
 from flags.scan import scan
-from tests.histories import Cast, deadlines, noon, on, window
+from tests.histories import Cast, deadlines, flags, noon, on, window
 from tests.road import Road
 from workflow.calendar import TORONTO
 
@@ -126,3 +126,25 @@ def test_the_committee_window_lapses_into_committee_review(road: Road) -> None:
     scan(road.sessions, road.registry, now=noon(date(2026, 4, 6)))
     assert road.snapshot(ref).state == "committee_review"
     assert window(road, ref, "committee_submissions").status == "lapsed"
+
+
+def test_a_court_filing_recorded_by_the_registry_in_time_meets_the_applicants_window(
+    road: Road,
+) -> None:
+    """The registry records the applicant's own filing: the window was used, not cut short."""
+    cast = Cast(road)
+    ref = cast.cno_appeal_dismissed(date(2026, 1, 5), date(2026, 3, 4))
+    on(cast.court, ref, "record_court_filing", date(2026, 3, 20))
+    assert window(road, ref, "divisional_court_appeal").status == "met"
+    assert [f for f in flags(road, ref, "statutory_limit")
+            if f.evidence["deadline"] == "divisional_court_appeal"] == []
+
+
+def test_a_court_filing_recorded_by_the_registry_after_the_last_day_is_late(road: Road) -> None:
+    cast = Cast(road)
+    ref = cast.cno_appeal_dismissed(date(2026, 1, 5), date(2026, 3, 4))
+    on(cast.court, ref, "record_court_filing", date(2026, 4, 8))  # last day Tue 7 Apr (Rules)
+    assert window(road, ref, "divisional_court_appeal").status == "late"
+    (flag,) = [f for f in flags(road, ref, "statutory_limit")
+               if f.evidence["deadline"] == "divisional_court_appeal"]
+    assert flag.severity == "medium" and flag.evidence["finding"].startswith("acted on after")

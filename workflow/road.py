@@ -97,6 +97,12 @@ TRIGGER_ROLES: dict[str, Role] = {
     "decide_court": Role.tribunal,
     "lapse": Role.system,
 }
+# Steps another role records for a party: the act is that party's, whoever records it. The
+# Divisional Court registry records the applicant's own filing of the appeal (record_court_filing),
+# so that filing uses the applicant's court window, in time or late, and does not cut it short.
+ACT_OF_PARTY: dict[str, Clock] = {
+    "record_court_filing": Clock.applicant,
+}
 
 DECISION_OUTCOMES = ("registered", "registered_with_conditions", "requirements", "refused")
 APPEAL_OUTCOMES = ("dismissed", "allowed", "remitted")
