@@ -24,6 +24,8 @@ from workflow.models import Application
 router = APIRouter(prefix="/oversight", tags=["oversight"])
 AUTH = (NotAuthenticated, Forbidden)
 MAX_PAGE = 100
+# Flag ids are INTEGER columns: a larger cursor names no flag and overflows the bind (as flag_id).
+MAX_FLAG_ID = 2**31 - 1
 
 
 def _view(flag: object, reference: str) -> FlagView:
@@ -45,14 +47,14 @@ def read_flags(
     status: FlagStatus | None = None,
     regulator: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[int | None, Query(ge=0)] = None,
+    cursor: Annotated[int | None, Query(ge=0, le=MAX_FLAG_ID)] = None,
 ) -> FlagPage:
     rows, next_cursor = list_flags(
         session, actor, kind=kind.value if kind else None, severity=severity.value if severity else None,
         status=status.value if status else None, regulator=regulator, limit=limit, cursor=cursor,
     )
     return FlagPage(
-        items=[_view(f, _reference(session, f.application_id)) for f in rows],
+        items=[_view(flag, reference) for flag, reference in rows],
         next_cursor=None if next_cursor is None else str(next_cursor),
     )
 
@@ -62,7 +64,7 @@ def read_flags(
     responses=responses(*AUTH, NotFound, FlagStateConflict, InvalidRequest),
 )
 def triage(
-    flag_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    flag_id: Annotated[int, Path(ge=1, le=MAX_FLAG_ID)],
     body: FlagTriage,
     actor: OversightActor,
     writer: WriterDep,

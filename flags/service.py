@@ -15,6 +15,7 @@ from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from flags.models import Flag
 from flags.rules import RULES, Finding
 from regulators.registry import Registry
+from workflow.models import Application
 from workflow.road import Role
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -100,17 +101,24 @@ def list_flags(
     regulator: str | None,
     limit: int,
     cursor: int | None,
-) -> tuple[list[Flag], int | None]:
-    query = select(Flag).where(_scope(actor))
+) -> tuple[list[tuple[Flag, str]], int | None]:
+    """A page of flags in id order, each with its application's public reference (one query: the
+    join, not a lookup per flag), and the cursor of the next page."""
+    query = select(Flag, Application).join(
+        Application, col(Application.id) == col(Flag.application_id)
+    ).where(_scope(actor))
     for column, value in ((Flag.kind, kind), (Flag.severity, severity), (Flag.status, status),
                           (Flag.regulator, regulator)):
         if value is not None:
             query = query.where(col(column) == value)
     if cursor is not None:
         query = query.where(col(Flag.id) > cursor)
-    rows = list(session.scalars(query.order_by(col(Flag.id)).limit(limit + 1)))
+    rows = [
+        (flag, application.reference)
+        for flag, application in session.execute(query.order_by(col(Flag.id)).limit(limit + 1))
+    ]
     if len(rows) > limit:
-        return rows[:limit], rows[limit - 1].id
+        return rows[:limit], rows[limit - 1][0].id
     return rows, None
 
 

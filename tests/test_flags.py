@@ -4,6 +4,8 @@ resolved flag stays resolved for its occurrence and a recurrence raises a new on
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Engine, event
+
 from fairtrack.columns import utcnow
 from flags.scan import scan
 from tests.histories import Cast, flags
@@ -226,3 +228,31 @@ def test_flags_list_filters_and_pages(road: Road) -> None:
     assert cast.applicant.get("/oversight/flags").status_code == 403
 
 
+
+
+def test_a_flags_cursor_past_any_flag_id_is_refused_not_an_error(road: Road) -> None:
+    fairness = road.oversight()
+    for cursor in (2**31 - 1, 0):
+        assert fairness.get("/oversight/flags", params={"cursor": cursor}).status_code == 200
+    for cursor in (2**31, 3_000_000_000, 10**20, -1):
+        response = fairness.get("/oversight/flags", params={"cursor": cursor})
+        assert response.status_code == 422, (cursor, response.text)
+
+
+def test_the_flags_page_reads_the_references_in_the_same_query(road: Road) -> None:
+    cast = Cast(road)
+    refs = {peo_under_review(cast, 300) for _ in range(4)}
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        page = road.oversight().get("/oversight/flags", params={"kind": "delay"}).json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert {item["application"] for item in page["items"]} == refs
+    flag_reads = [s for s in statements if "FROM flags" in s]
+    assert len(flag_reads) == 1 and "JOIN applications" in flag_reads[0]
+    assert not [s for s in statements if "FROM applications" in s and "flags" not in s]
