@@ -1,7 +1,7 @@
 """Fairness oversight: flags and their triage, timeliness and outcomes. Reads only: oversight never
 changes an application's state (SPEC 1)."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query
 from api.auth import FiguresReader, OversightActor
 from api.deps import ReaderDep, RegistryDep, WriterDep
 from api.errors import responses
-from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from flags.schemas import FlagKind, FlagPage, FlagStatus, FlagTriage, FlagView, Severity
@@ -18,7 +17,6 @@ from oversight.outcomes import DIMENSIONS, outcomes
 from oversight.schemas import Outcomes, Timeliness
 from oversight.sql import PERIODS
 from oversight.timeliness import timeliness
-from workflow.calendar import local_date
 from workflow.models import Application
 
 router = APIRouter(prefix="/oversight", tags=["oversight"])
@@ -82,12 +80,9 @@ def read_timeliness(
     regulator: Annotated[str | None, Query(max_length=80)] = None,
     stage: Annotated[str | None, Query(max_length=40)] = None,
     period: Annotated[str, Query(description=f"One of {list(PERIODS)}")] = "quarter",
-    since: date | None = None,
-    until: date | None = None,
+    since: Annotated[date | None, Query(description="Ontario date; default a year before until")] = None,
+    until: Annotated[date | None, Query(description="Ontario date, included; default today")] = None,
 ) -> Timeliness:
-    today = local_date(utcnow())
-    until = until or today
-    since = since or until - timedelta(days=365)
     return timeliness(session, actor, registry, regulator=regulator, stage=stage, unit=period,
                       since=since, until=until)
 

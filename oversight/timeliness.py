@@ -9,17 +9,21 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from fairtrack.columns import UTCDateTime
+from fairtrack.columns import UTCDateTime, utcnow
 from fairtrack.errors import InvalidRequest
 from oversight.schemas import Timeliness, TimelinessRow
 from oversight.scope import regulator_in_scope
 from oversight.sql import PERIODS, percentile, period
 from regulators.registry import Registry
 from regulators.schema import DayCount, StandardStage
-from workflow.calendar import TORONTO
+from workflow.calendar import TORONTO, local_date
 from workflow.road import Stage
 
 TIMED_STAGES = tuple(s.value for s in Stage if s not in (Stage.intake, Stage.closed))
+# The dates a window may name: wide enough for any licensing history, narrow enough that the
+# window's edges (a day either side) stay far inside what dates and timestamps can hold.
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+DEFAULT_WINDOW = timedelta(days=365)
 
 
 def _standard_case(registry: Registry, regulators: list[str]) -> tuple[str, str, dict[str, Any]]:
@@ -62,15 +66,22 @@ def timeliness(
     regulator: str | None,
     stage: str | None,
     unit: str,
-    since: date,
-    until: date,
+    since: date | None = None,
+    until: date | None = None,
 ) -> Timeliness:
+    """Visits that ended from `since` to `until` (Ontario dates, both included; by default the
+    year up to today)."""
     if unit not in PERIODS:
         raise InvalidRequest(f"period is one of {list(PERIODS)}", field="period")
     if stage is not None and stage not in TIMED_STAGES:
         raise InvalidRequest(f"stage is one of {list(TIMED_STAGES)}", field="stage")
-    if until <= since:
-        raise InvalidRequest("until must be after since", field="until")
+    for name, day in (("since", since), ("until", until)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise InvalidRequest(f"{name} must be from {EARLIEST} to {LATEST}", field=name)
+    until = until or local_date(utcnow())
+    since = since or max(until - DEFAULT_WINDOW, EARLIEST)
+    if since > until:
+        raise InvalidRequest("since must be on or before until", field="since")
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
     slugs = [regulator] if regulator else sorted(registry.regulators)

@@ -59,6 +59,22 @@ def test_a_regulator_reads_its_own_timeliness_only(road: Road) -> None:
         assert response.json()["message"]
 
 
+def test_timeliness_windows_outside_the_calendar_it_counts_in_are_refused(road: Road) -> None:
+    fairness = road.oversight()
+    for bad in ({"until": "9999-12-31"}, {"until": "0001-06-01"}, {"since": "0001-01-01"},
+                {"since": "1899-12-31", "until": "1900-06-01"}, {"since": "2201-01-01"},
+                {"since": "2026-04-02", "until": "2026-04-01"}):
+        response = fairness.get("/oversight/timeliness", params=bad)
+        assert response.status_code == 422, (bad, response.text)
+        assert response.json()["field"] in bad
+    for good in ({"until": "1900-01-01"}, {"since": "2200-12-31", "until": "2200-12-31"},
+                 {"since": "2026-04-01", "until": "2026-04-01"}, {"until": "2026-03-31"}):
+        response = fairness.get("/oversight/timeliness", params=good)
+        assert response.status_code == 200, (good, response.text)
+    window = fairness.get("/oversight/timeliness", params={"until": "2026-03-31"}).json()
+    assert (window["since"], window["until"]) == ("2025-03-31", "2026-03-31")
+
+
 def _licensed_after(road: Road, person: Person, cast: Cast, days: int, status: str) -> None:
     response = road.client.put("/api/v1/me/profile", headers=person.headers,
                                json={"immigration_status": status, "country_of_education": "ph"})
