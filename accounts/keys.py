@@ -1,5 +1,6 @@
 """API keys for regulators' and assessors' own case systems: created, listed, revoked, checked."""
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.models import ApiKey, User
-from accounts.security import NO_PASSWORD, new_api_key, same_secret, split_api_key
+from accounts.security import NO_PASSWORD, SYSTEM_DOMAIN, new_api_key, same_secret, split_api_key
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated, NotFound
 from regulators.registry import Registry
@@ -17,7 +18,21 @@ from workflow.road import Role
 KEY_ROLES = (Role.regulator, Role.assessor)
 # last_used_at is a hint for spotting dead keys, not an audit log: one write a minute is plenty.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-SYSTEM_DOMAIN = "system.fairtrack.invalid"
+log = logging.getLogger("fairtrack.accounts")
+
+
+def is_system_account_of(user: User, role: str, organization: str) -> bool:
+    """The marks of an organization's system account, which no person's account can bear: no
+    password ever matches it, and it has exactly the keys' role and organization.
+
+    The address alone proves nothing: a person could have registered it before the system did.
+    """
+    return (
+        user.password_hash == NO_PASSWORD
+        and user.role == role
+        and user.organization == organization
+        and user.email == f"{role}.{organization}@{SYSTEM_DOMAIN}"
+    )
 
 
 def _system_account(session: Session, role: Role, organization: str) -> User:
@@ -28,6 +43,16 @@ def _system_account(session: Session, role: Role, organization: str) -> User:
         user = User(email=email, password_hash=NO_PASSWORD, role=role.value, organization=organization)
         session.add(user)
         session.flush()
+    elif not is_system_account_of(user, role.value, organization):
+        # Someone holds the system address (registered before the reserved domain was refused):
+        # binding a key to it would hand that person the organization's powers.
+        log.warning("account %s holds the system address of %s %s; no key bound to it",
+                    user.id, role.value, organization)
+        raise InvalidRequest(
+            f"the system account address of {role.value} '{organization}' is held by an account "
+            f"that is not a system account; an administrator must remove that account first",
+            field="organization",
+        )
     return user
 
 
@@ -88,6 +113,10 @@ def key_owner(session: Session, text: str) -> tuple[User, ApiKey]:
         raise NotAuthenticated("the API key is invalid or revoked")
     user = session.get(User, key.user_id)
     if key.revoked_at is not None or user is None or not user.is_active:
+        raise NotAuthenticated("the API key is invalid or revoked")
+    if not is_system_account_of(user, key.role, key.organization):
+        # A key created before this check may be bound to a person who squatted the address.
+        log.warning("API key %s is bound to account %s, not its system account", key.id, user.id)
         raise NotAuthenticated("the API key is invalid or revoked")
     return user, key
 

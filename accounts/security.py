@@ -19,6 +19,9 @@ ALGORITHM = "HS256"
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 # Stored in place of a hash for accounts that never log in (an organization's system account).
 NO_PASSWORD = "!no-password"  # noqa: S105 - a marker that no password matches, not a secret
+# The domain of organizations' system accounts (RFC 2606 reserves .invalid): no person's account
+# may have an address there, so that none can stand in for a system account.
+SYSTEM_DOMAIN = "system.fairtrack.invalid"
 API_KEY_PREFIX = "ft_"
 REFRESH_PREFIX = "rt_"
 

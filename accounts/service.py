@@ -6,7 +6,7 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from accounts.models import RefreshToken, User
-from accounts.security import hash_password, verify_password
+from accounts.security import SYSTEM_DOMAIN, hash_password, verify_password
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
 from regulators.registry import Registry
@@ -25,10 +25,16 @@ def normalize_email(email: str) -> str:
 
 
 def check_email(email: str) -> str:
+    """A person's address: every account created by people (registration, `fairtrack users add`,
+    admins) passes here, so none can take an address reserved for system accounts."""
     email = normalize_email(email)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
         raise InvalidRequest("email is not a valid address", field="email")
+    host = domain.rstrip(".")
+    if host == SYSTEM_DOMAIN or host.endswith(f".{SYSTEM_DOMAIN}"):
+        raise InvalidRequest(f"addresses at {SYSTEM_DOMAIN} are reserved for system accounts",
+                             field="email")
     return email
 
 

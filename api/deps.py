@@ -17,6 +17,7 @@ from fairtrack.database import transaction
 from fairtrack.errors import NotAuthenticated
 from fairtrack.settings import Settings
 from regulators.registry import Registry
+from workflow.road import Role
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(
@@ -82,4 +83,7 @@ def _key_actor(text: str, session: Session, writer: sessionmaker[Session]) -> Ac
         assert key.id is not None
         with transaction(writer) as write:
             touch(write, key.id, now)
-    return actor_of(user, api_key_id=key.id)
+    # The key's own role and organization, never the account's: the key is what the admin granted.
+    assert user.id is not None
+    return Actor(user_id=user.id, role=Role(key.role), organization=key.organization,
+                 api_key_id=key.id)

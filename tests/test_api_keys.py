@@ -3,11 +3,15 @@
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, User
+from accounts.security import NO_PASSWORD, new_api_key
 from fairtrack.cli import app as cli
-from tests.road import Person, Road
+from fairtrack.columns import utcnow
+from fairtrack.database import transaction
+from tests.road import Person, Road, password_hash
 from workflow.road import Role
 
 V1 = "/api/v1"
@@ -86,3 +90,68 @@ def test_keys_from_the_command_line(road: Road, client: TestClient, cli_database
     assert client.get(f"{V1}/applications", headers={"X-API-Key": key}).status_code == 401
     bad = runner.invoke(cli, ["keys", "create", "x", "--role", "regulator", "--organization", "nope"])
     assert bad.exit_code == 2
+
+
+SYSTEM_ADDRESS = "regulator.cno@system.fairtrack.invalid"
+
+
+@pytest.mark.parametrize("email", [
+    SYSTEM_ADDRESS, "Regulator.CNO@System.FairTrack.invalid", f"{SYSTEM_ADDRESS}.",
+    "anything@deep.system.fairtrack.invalid",
+])
+def test_nobody_registers_an_address_reserved_for_system_accounts(
+    client: TestClient, road: Road, email: str
+) -> None:
+    response = client.post(f"{V1}/auth/register",
+                           json={"email": email, "password": "Attacker-pass-1234"})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "email" and "reserved" in response.json()["message"]
+
+
+def test_an_applicant_cannot_take_over_the_keys_of_cno_by_its_system_address(
+    road: Road, client: TestClient, cli_database: None
+) -> None:
+    """The review's attack end to end: register the system address, wait for cno's key, use it."""
+    registered = client.post(f"{V1}/auth/register",
+                             json={"email": SYSTEM_ADDRESS, "password": "Attacker-pass-1234"})
+    assert registered.status_code == 422
+    added = CliRunner().invoke(cli, ["users", "add", SYSTEM_ADDRESS, "--role", "applicant"],
+                               input="Attacker-pass-1234\n")
+    assert added.exit_code == 2 and "reserved" in added.output
+    admin = road.person(Role.admin)
+    key = _create(admin, "cno")["key"]
+    with road.sessions() as session:
+        system = session.scalars(select(User).where(User.email == SYSTEM_ADDRESS)).one()  # type: ignore[arg-type]
+        assert (system.role, system.organization, system.password_hash) == (
+            "regulator", "cno", NO_PASSWORD)
+    login = client.post(f"{V1}/auth/token",
+                        data={"username": SYSTEM_ADDRESS, "password": "Attacker-pass-1234"})
+    assert login.status_code == 401
+    nurse_ref = road.applicant().open("cno", "rn", "nnas")
+    seen = client.get(f"{V1}/applications", headers={"X-API-Key": key}).json()["items"]
+    assert [item["reference"] for item in seen] == [nurse_ref]  # a regulator's view, not an applicant's
+
+
+def test_an_address_squatted_before_the_rule_gets_no_key_and_keeps_none(
+    road: Road, client: TestClient
+) -> None:
+    """An applicant who holds the system address from before: no new key is bound to the account,
+    and a key bound to it earlier stops working."""
+    with transaction(road.sessions) as session:
+        squatter = User(email=SYSTEM_ADDRESS, password_hash=password_hash(), role="applicant")
+        session.add(squatter)
+        session.flush()
+        assert squatter.id is not None
+        squatter_id = squatter.id
+    refused = road.person(Role.admin).post(
+        "/admin/keys", json={"name": "cno system", "role": "regulator", "organization": "cno"})
+    assert refused.status_code == 422 and refused.json()["field"] == "organization"
+    with road.sessions() as session:
+        assert session.scalars(select(ApiKey)).all() == []
+    full, prefix, secret_hash = new_api_key()
+    with transaction(road.sessions) as session:
+        session.add(ApiKey(name="cno system", prefix=prefix, secret_hash=secret_hash,
+                           role="regulator", organization="cno", user_id=squatter_id,
+                           created_at=utcnow()))
+    response = client.get(f"{V1}/applications", headers={"X-API-Key": full})
+    assert response.status_code == 401
