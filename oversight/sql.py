@@ -30,16 +30,16 @@ def percentile(dialect: str, p: float, value: str, rn: str = "rn", n: str = "n")
     )
 
 
-def period(dialect: str, moment: str, unit: str) -> str:
-    """The UTC month ('2026-03'), quarter ('2026-Q1') or year ('2026') of a timestamp column."""
+def period(dialect: str, day: str, unit: str) -> str:
+    """The month ('2026-03'), quarter ('2026-Q1') or year ('2026') of a DATE column: give it an
+    Ontario date (e.g. stage_visits.exited_on), not a timestamp, so periods are Ontario periods."""
     if dialect == "postgresql":
-        utc = f"({moment} AT TIME ZONE 'UTC')"
-        formats = {"month": f"to_char({utc}, 'YYYY-MM')", "year": f"to_char({utc}, 'YYYY')",
-                   "quarter": f"to_char({utc}, 'YYYY') || '-Q' || to_char({utc}, 'Q')"}
+        formats = {"month": f"to_char({day}, 'YYYY-MM')", "year": f"to_char({day}, 'YYYY')",
+                   "quarter": f"to_char({day}, 'YYYY') || '-Q' || to_char({day}, 'Q')"}
     else:
-        formats = {"month": f"strftime('%Y-%m', {moment})", "year": f"strftime('%Y', {moment})",
-                   "quarter": f"strftime('%Y', {moment}) || '-Q' || "
-                   f"((CAST(strftime('%m', {moment}) AS INTEGER) + 2) / 3)"}
+        formats = {"month": f"strftime('%Y-%m', {day})", "year": f"strftime('%Y', {day})",
+                   "quarter": f"strftime('%Y', {day}) || '-Q' || "
+                   f"((CAST(strftime('%m', {day}) AS INTEGER) + 2) / 3)"}
     return formats[unit]
 
 

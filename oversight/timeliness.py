@@ -96,7 +96,7 @@ def timeliness(
     # Composed of constants from oversight.sql and validated choices; input goes only in binds.
     sql = f"""
         WITH standards AS (
-            SELECT v.regulator, v.stage, v.exited_at, v.business_days,
+            SELECT v.regulator, v.stage, v.exited_on, v.business_days,
                    v.attributable_business_days AS attributable_business,
                    v.attributable_calendar_days AS attributable_calendar,
                    {standard_days} AS signed_standard, {standard_default} AS standard_is_default
@@ -108,7 +108,7 @@ def timeliness(
             SELECT regulator, stage, business_days, attributable_business, attributable_calendar,
                    ABS(signed_standard) AS standard_days,
                    CASE WHEN signed_standard > 0 THEN 1 ELSE 0 END AS standard_business,
-                   standard_is_default, {period(dialect, 'exited_at', unit)} AS period
+                   standard_is_default, {period(dialect, 'exited_on', unit)} AS period
             FROM standards
         ),
         ranked AS (SELECT *{ranked} FROM rows)

@@ -7,11 +7,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 
-from fairtrack.database import make_engine
+from fairtrack.database import make_engine, make_sessionmaker, transaction
+from fairtrack.demo import generate
 from fairtrack.migrate import alembic_config, upgrade
 from fairtrack.tables import metadata
+from regulators.registry import get_registry
+from workflow.calendar import local_date
+from workflow.models import StageVisit
 
 
 def differences(engine: Engine) -> list[object]:
@@ -69,3 +73,17 @@ def test_every_revision_steps_down_and_back_up_one_at_a_time(fresh_engine: Engin
         upgrade(fresh_engine, revision)
     assert tables(fresh_engine) == after["head"]
     assert differences(fresh_engine) == []
+
+
+def test_the_exit_date_migration_fills_the_ontario_date_of_stored_visits(fresh_engine: Engine) -> None:
+    upgrade(fresh_engine)
+    sessions = make_sessionmaker(fresh_engine)
+    with transaction(sessions) as session:
+        generate(session, get_registry(), 30, seed=7)
+    downgrade(fresh_engine, "0005_visits")
+    upgrade(fresh_engine)
+    with sessions() as session:
+        visits = list(session.scalars(select(StageVisit)))
+    ended = [v for v in visits if v.exited_at is not None]
+    assert ended and all(v.exited_on == local_date(v.exited_at) for v in ended)
+    assert all(v.exited_on is None for v in visits if v.exited_at is None)

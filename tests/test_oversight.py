@@ -1,10 +1,11 @@
 """Timeliness and outcomes computed in SQL, with figures worked out by hand; the application detail's
 clocks, deadlines and expectations; the applicant's profile."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from tests.histories import Cast, noon, on
 from tests.road import Person, Road
+from workflow.calendar import TORONTO
 
 
 def peo_decided(cast: Cast, submitted: date, decided: date, pause: tuple[date, date] | None = None,
@@ -43,6 +44,22 @@ def test_timeliness_per_regulator_stage_and_period(road: Road) -> None:
     assert row["mean_attributable_business_days"] == (5 + 4 + 10 + 62) / 4
     quarters = fairness.get("/oversight/timeliness", params={**params, "period": "quarter"}).json()
     assert [(r["period"], r["count"]) for r in quarters["rows"]] == [("2026-Q1", 3), ("2026-Q2", 1)]
+
+
+def test_timeliness_periods_are_ontario_months_quarters_and_years(road: Road) -> None:
+    cast = Cast(road)
+    # Decided at 21:00 in Toronto on 31 March 2026, 01:00 on 1 April in UTC: a March visit.
+    late_evening = datetime.combine(date(2026, 3, 31), time(21, 0), tzinfo=TORONTO)
+    ref = cast.applicant.opened_on(noon(date(2026, 3, 2)), "peo", "p-eng")
+    on(cast.applicant, ref, "submit", date(2026, 3, 2))
+    on(cast.peo, ref, "begin_review", date(2026, 3, 2))
+    cast.peo.step(ref, "issue_decision", outcome="registered", occurred_at=late_evening.isoformat())
+    fairness = road.oversight()
+    params = {"regulator": "peo", "stage": "regulator_review", "since": "2026-01-01",
+              "until": "2026-03-31"}
+    for unit, period in (("month", "2026-03"), ("quarter", "2026-Q1"), ("year", "2026")):
+        body = fairness.get("/oversight/timeliness", params={**params, "period": unit}).json()
+        assert [(r["period"], r["count"]) for r in body["rows"]] == [(period, 1)], unit
 
 
 def test_a_regulator_reads_its_own_timeliness_only(road: Road) -> None:

@@ -1,6 +1,6 @@
 """Tables of the licensure road: applications, their event log and the stage projections."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint
@@ -125,6 +125,9 @@ class StageVisit(SQLModel, table=True):
     stage: str = Field(max_length=40)
     entered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     exited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # The Ontario date of exited_at: figures by month, quarter and year count Ontario days, and
+    # SQLite has no time zones to work it out in the query (PostgreSQL would; one answer for both).
+    exited_on: date | None = None
     # Sums over the visit's ended intervals: final once exited_at is set.
     calendar_days: int = 0
     business_days: int = 0

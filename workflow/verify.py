@@ -103,7 +103,7 @@ def check_application(
         problems.append("stage intervals disagree with the events")
     stored_visits = [
         Visit(v.seq, v.stage, v.entered_at, v.exited_at, v.calendar_days, v.business_days,
-              v.attributable_calendar_days, v.attributable_business_days)
+              v.attributable_calendar_days, v.attributable_business_days, v.exited_on)
         for v in visits
     ]
     stays = (Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,

@@ -8,13 +8,14 @@ and `fairtrack verify` use it); `advance_visit` is the same fold one event at a 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from workflow.calendar import local_date
 from workflow.models import StageInterval, StageVisit
 from workflow.road import Clock
 
@@ -41,6 +42,12 @@ class Visit:
     business_days: int = 0
     attributable_calendar_days: int = 0
     attributable_business_days: int = 0
+    exited_on: date | None = None  # the Ontario date of exited_at
+
+
+def _close(visit: Visit | StageVisit, exited_at: datetime) -> None:
+    visit.exited_at = exited_at
+    visit.exited_on = local_date(exited_at)
 
 
 def _add_stay(visit: Visit | StageVisit, clock: str, calendar_days: int, business_days: int) -> None:
@@ -57,7 +64,7 @@ def fold_visits(stays: Iterable[Stay]) -> list[Visit]:
     for stay in stays:
         if not visits or visits[-1].stage != stay.stage:
             if visits:
-                visits[-1].exited_at = stay.entered_at
+                _close(visits[-1], stay.entered_at)
             visits.append(Visit(stay.seq, stay.stage, stay.entered_at))
         if stay.exited_at is not None:
             _add_stay(visits[-1], stay.clock, stay.calendar_days or 0, stay.business_days or 0)
@@ -82,5 +89,5 @@ def advance_visit(session: Session, ended: StageInterval, entered: StageInterval
     ).one()
     _add_stay(visit, ended.clock, ended.calendar_days or 0, ended.business_days or 0)
     if entered.stage != visit.stage:
-        visit.exited_at = entered.entered_at
+        _close(visit, entered.entered_at)
         session.add(visit_of(entered))
