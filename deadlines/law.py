@@ -1,5 +1,8 @@
 """The applicant's statutory windows, as data a lawyer can read: days, counting rule, party, citation.
 
+The one source of truth for them: they are law, the same for every regulator on a route, so the
+regulators' files do not carry them; the deadlines and GET /api/v1/regulators/{slug} both read here.
+
 Source: ../shared/facts/ontario.md s. 3 (health route) and s. 5 (counting time). Facts marked "to
 verify" there stay marked here, so that a correction is a one-line change. The non-health route has
 no window here: facts s. 4 gives no period for a FARPACTA body's internal review or the appeal after
@@ -74,6 +77,13 @@ WINDOWS: tuple[WindowLaw, ...] = (
         opens_in={"appeal_dismissed": HEALTH},
     ),
 )
+
+
+def windows_on_route(health: bool) -> list[WindowLaw]:
+    """The windows an application may meet on a health college's route, or on another body's: those
+    some state opens with facts that route can have."""
+    possible = set(Fact) if health else set(Fact) - {Fact.health}
+    return [w for w in WINDOWS if any(need <= possible for need in w.opens_in.values())]
 
 
 def windows_opening(state: str, facts: set[Fact]) -> list[WindowLaw]:

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from deadlines.law import WINDOWS
 from fairtrack.database import make_engine, make_sessionmaker, transaction
 from fairtrack.settings import get_settings
 from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
@@ -75,12 +76,10 @@ def to_verify(data_dir: DataDir = DATA_DIR) -> None:
             out.print(f"- **{acronym}** (`{slug}.toml`)", highlight=False, soft_wrap=True)
             for note in notes:
                 out.print(f"  - {note}", highlight=False, soft_wrap=True, markup=False)
-    windows = sorted({
-        (w.window.value, w.citation, w.to_verify)
-        for r in registry.regulators.values() for w in r.statutory_windows if w.to_verify
-    })
+    windows = [w for w in WINDOWS if w.to_verify]
     if windows:
-        out.print("- **Statutory windows** (every health college's file)", highlight=False)
-        for window, citation, note in windows:
-            out.print(f"  - {window} ({citation}): {note}", highlight=False, soft_wrap=True,
-                      markup=False)
+        out.print("- **Statutory windows** (`deadlines/law.py`; every health college)",
+                  highlight=False)
+        for window in windows:
+            out.print(f"  - {window.kind.value} ({window.citation}): {window.to_verify}",
+                      highlight=False, soft_wrap=True, markup=False)

@@ -52,6 +52,16 @@ def document_of(item: BaseModel) -> dict[str, Any]:
     return item.model_dump(mode="json")
 
 
+# Keys a stored rules version may carry that the schema no longer has: `statutory_windows` was an
+# unused copy of the windows (with a wrong counting rule); deadlines/law.py holds them.
+RETIRED_KEYS = frozenset({"statutory_windows"})
+
+
+def without_retired_keys(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document as the current schema reads it: what governed, minus retired copies."""
+    return {key: value for key, value in document.items() if key not in RETIRED_KEYS}
+
+
 def content_hash(document: dict[str, Any]) -> str:
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,5 +1,5 @@
 """A regulator's route read from its data: the stages in order, who holds each, its standard and
-the statutory window that opens it.
+the statutory window that opens it (from deadlines/law.py: windows are law, not regulator data).
 
 The workflow's road (workflow/road.py) says which steps exist; this says, for one regulator, which
 bodies stand at each stage. Health colleges follow the Health Professions Procedural Code (Registration
@@ -9,6 +9,7 @@ end at the Divisional Court. A regulator that assesses credentials itself has no
 
 from dataclasses import dataclass
 
+from deadlines.law import WindowLaw, windows_on_route
 from regulators.registry import DIVISIONAL_COURT, Registry
 from regulators.schema import (
     Body,
@@ -17,7 +18,6 @@ from regulators.schema import (
     Sector,
     ServiceStandard,
     StandardStage,
-    StatutoryWindow,
     WindowKind,
 )
 
@@ -77,7 +77,7 @@ class RouteStop:
     holder_role: str
     bodies: tuple[Body, ...]
     standard: ServiceStandard | None
-    window: StatutoryWindow | None
+    window: WindowLaw | None
     note: Names | None
 
 
@@ -102,6 +102,7 @@ def route_of(regulator: Regulator, registry: Registry) -> list[RouteStop]:
         (StandardStage.appeal_board, (regulator.appeal_body,)),
         (StandardStage.divisional_court, (DIVISIONAL_COURT_BODY,)),
     ]
+    windows = {w.kind: w for w in windows_on_route(regulator.sector is Sector.health)}
     stops = []
     for stage, bodies in stages:
         window_kind = WINDOW_INTO.get(stage)
@@ -110,7 +111,7 @@ def route_of(regulator: Regulator, registry: Registry) -> list[RouteStop]:
             holder_role=HOLDER_ROLE[stage],
             bodies=bodies,
             standard=regulator.standard(stage),
-            window=regulator.window(window_kind) if window_kind else None,
+            window=windows.get(window_kind) if window_kind else None,
             note=_note(regulator.sector, stage),
         ))
     return stops

@@ -29,7 +29,11 @@ class DayCount(StrEnum):
 
 
 class WindowKind(StrEnum):
-    """A time limit the law gives the applicant, named by what it is for."""
+    """A time limit the law gives the applicant, named by what it is for.
+
+    The windows themselves (days, counting, citation) are law, the same for every regulator on a
+    route: deadlines/law.py holds them, not the regulators' files.
+    """
 
     committee_submissions = "committee_submissions"  # written submissions after a referral
     appeal_board_request = "appeal_board_request"  # require the appeal board to review or hear
@@ -46,10 +50,6 @@ PROJECT_DEFAULTS: dict[StandardStage, tuple[int, DayCount]] = {
     StandardStage.divisional_court: (365, DayCount.calendar),
 }
 PROJECT_DEFAULT_SOURCE = "FairTrack project default (facts/ontario.md s. 7); not law"
-
-# The windows every health college's applicants have under the Health Professions Procedural Code.
-HEALTH_WINDOWS = frozenset(WindowKind)
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -122,17 +122,6 @@ class ServiceStandard(Strict):
         return not self.published
 
 
-class StatutoryWindow(Strict):
-    """A time limit in law, with its citation; `to_verify` says what is not yet checked."""
-
-    window: WindowKind
-    days: int = Field(gt=0, le=3650)
-    counting: DayCount
-    runs_from: str = Field(min_length=1)
-    citation: str = Field(min_length=1)
-    to_verify: str | None = None
-
-
 class CanadianExperienceExemption(Strict):
     """FARPACTA (Working for Workers Act, 2021): none unless the Minister grants one."""
 
@@ -164,7 +153,6 @@ class Regulator(Strict):
     appeal_body: Body
     professions: list[Profession] = Field(min_length=1)
     service_standards: list[ServiceStandard]
-    statutory_windows: list[StatutoryWindow] = Field(default_factory=list)
     canadian_experience_exemption: CanadianExperienceExemption = CanadianExperienceExemption()
     accepted_language_tests: list[str] = Field(default_factory=list)
     to_verify: list[str] = Field(default_factory=list)
@@ -172,7 +160,6 @@ class Regulator(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         self._check_standards()
-        self._check_windows()
         self._check_unique_codes()
         if self.assessors and not self.third_party_assessment:
             raise ValueError("assessors: listed, but third_party_assessment is false")
@@ -197,15 +184,6 @@ class Regulator(Strict):
             raise ValueError("service_standards: 'assessment' given but the regulator assesses "
                              "credentials itself (third_party_assessment = false)")
 
-    def _check_windows(self) -> None:
-        kinds = [w.window for w in self.statutory_windows]
-        if len(set(kinds)) != len(kinds):
-            raise ValueError("statutory_windows: a window is listed twice")
-        if self.sector is Sector.health and set(kinds) != HEALTH_WINDOWS:
-            missing = sorted(HEALTH_WINDOWS - set(kinds))
-            raise ValueError(f"statutory_windows: a health college needs {missing} "
-                             "(Health Professions Procedural Code)")
-
     def _check_unique_codes(self) -> None:
         codes = [c.code for p in self.professions for c in p.licence_classes]
         if len(set(codes)) != len(codes):
@@ -228,12 +206,6 @@ class Regulator(Strict):
         for standard in self.service_standards:
             if standard.stage is stage:
                 return standard
-        return None
-
-    def window(self, kind: WindowKind) -> StatutoryWindow | None:
-        for window in self.statutory_windows:
-            if window.window is kind:
-                return window
         return None
 
 

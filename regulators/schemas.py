@@ -25,9 +25,17 @@ class StandardView(BaseModel):
 
 
 class WindowView(BaseModel):
+    """A time limit in law (deadlines/law.py): the same for every regulator on the route, and the
+    one the deadlines count by."""
+
     window: str
     days: int
-    counting: str
+    counting: str = Field(
+        description="legislation_act: calendar days, a last day on a Legislation Act, 2006 holiday "
+        "moves to the next day (s. 89); civil_procedure: the same under the Rules of Civil "
+        "Procedure, where Saturdays are holidays too"
+    )
+    party: str = Field(description="Who must act within the window.")
     runs_from: str
     citation: str
     to_verify: str | None = Field(description="What in this rule is not yet checked, if anything.")

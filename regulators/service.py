@@ -8,7 +8,7 @@ from sqlmodel import col
 
 from fairtrack.errors import NotFound
 from regulators.models import RegulatorRules
-from regulators.registry import Registry
+from regulators.registry import Registry, without_retired_keys
 from regulators.schema import Regulator
 
 
@@ -46,7 +46,7 @@ def rules_of(session: Session, registry: Registry, slug: str, version: int) -> R
         )
     )
     if document is not None:
-        return Regulator.model_validate(document)
+        return Regulator.model_validate(without_retired_keys(document))
     current = registry.regulator(slug)
     if current is not None and current.rules_version == version:
         return current

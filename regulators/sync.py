@@ -15,7 +15,13 @@ from sqlmodel import col
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from regulators.registry import Registry, RegistryError, content_hash, document_of
+from regulators.registry import (
+    Registry,
+    RegistryError,
+    content_hash,
+    document_of,
+    without_retired_keys,
+)
 from regulators.schema import Regulator
 
 log = logging.getLogger("fairtrack.regulators")
@@ -52,6 +58,9 @@ class _Stored:
     version: int
     effective_date: date
     content_hash: str
+    # The same content without retired keys: a version stored with the old copy of the windows
+    # is the same version as its file without them, not a change needing a new rules_version.
+    current_hash: str
 
 
 def _lock(session: Session) -> None:
@@ -62,16 +71,11 @@ def _lock(session: Session) -> None:
 
 def _history(session: Session) -> dict[str, dict[int, _Stored]]:
     history: dict[str, dict[int, _Stored]] = {}
-    rows = session.execute(
-        select(
-            col(RegulatorRules.regulator),
-            col(RegulatorRules.version),
-            col(RegulatorRules.effective_date),
-            col(RegulatorRules.content_hash),
+    for rules in session.scalars(select(RegulatorRules)):
+        current = content_hash(without_retired_keys(rules.document))
+        history.setdefault(rules.regulator, {})[rules.version] = _Stored(
+            rules.version, rules.effective_date, rules.content_hash, current
         )
-    )
-    for slug, version, effective_date, digest in rows:
-        history.setdefault(slug, {})[version] = _Stored(version, effective_date, digest)
     return history
 
 
@@ -80,7 +84,7 @@ def _conflicts(regulator: Regulator, stored: dict[int, _Stored], digest: str) ->
     name = f"{regulator.slug}.toml"
     same = stored.get(regulator.rules_version)
     if same is not None:
-        if same.content_hash != digest:
+        if digest not in (same.content_hash, same.current_hash):
             return [
                 f"{name}: field 'rules_version': version {regulator.rules_version} is already "
                 "stored with other content; a change needs a new rules_version and effective_date"

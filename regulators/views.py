@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from deadlines.law import WindowLaw, windows_on_route
 from fairtrack.errors import InvalidRequest, NotFound
 from regulators.registry import Registry
 from regulators.route import route_of
@@ -14,7 +15,6 @@ from regulators.schema import (
     Regulator,
     Sector,
     ServiceStandard,
-    StatutoryWindow,
 )
 from regulators.schemas import (
     AssessorPage,
@@ -71,9 +71,9 @@ def _standard(standard: ServiceStandard) -> StandardView:
                         source=standard.source)
 
 
-def _window(window: StatutoryWindow) -> WindowView:
-    return WindowView(window=window.window.value, days=window.days,
-                      counting=window.counting.value, runs_from=window.runs_from,
+def _window(window: WindowLaw) -> WindowView:
+    return WindowView(window=window.kind.value, days=window.days, counting=window.counting.value,
+                      party=window.party.value, runs_from=window.runs_from,
                       citation=window.citation, to_verify=window.to_verify)
 
 
@@ -119,7 +119,8 @@ def regulator_detail(regulator: Regulator, registry: Registry, lang: Language) -
             for stop in route_of(regulator, registry)
         ],
         service_standards=[_standard(s) for s in regulator.service_standards],
-        statutory_windows=[_window(w) for w in regulator.statutory_windows],
+        statutory_windows=[_window(w)
+                           for w in windows_on_route(regulator.sector is Sector.health)],
         canadian_experience_exemption=ExemptionView(
             **regulator.canadian_experience_exemption.model_dump()
         ),

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from deadlines.law import WINDOWS, windows_on_route
 from fairtrack.cli import app as cli
 from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
 from regulators.schema import PROJECT_DEFAULTS, Sector, StandardStage, WindowKind
+from workflow.calendar import DayRule
 
 # The facts live beside the repository (../shared/facts/ontario.md) when it is checked out there.
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "ontario.md"
@@ -78,15 +80,21 @@ def test_every_assessor_in_the_facts_has_a_data_file() -> None:
     assert missing == set(), f"no data file for assessors {sorted(missing)}"
 
 
-def test_health_colleges_have_the_rhpa_windows_and_others_say_theirs_are_to_verify() -> None:
+def test_windows_are_law_no_file_carries_them_and_health_routes_meet_all_three() -> None:
+    """deadlines/law.py is the one source of the windows: the deadlines and the API read it."""
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        assert "statutory_windows =" not in path.read_text(encoding="utf-8"), path.name
+    assert {w.kind for w in windows_on_route(health=True)} == set(WindowKind)
+    assert windows_on_route(health=False) == []
+    counting = {w.kind: w.counting for w in WINDOWS}
+    assert counting == {WindowKind.committee_submissions: DayRule.legislation_act,
+                        WindowKind.appeal_board_request: DayRule.legislation_act,
+                        WindowKind.divisional_court_appeal: DayRule.civil_procedure}
+    assert all(w.citation and w.to_verify for w in WINDOWS)
     for regulator in load_registry().regulators.values():
-        kinds = {w.window for w in regulator.statutory_windows}
         if regulator.sector is Sector.health:
-            assert kinds == set(WindowKind), regulator.slug
             assert regulator.appeal_body.slug == "hparb", regulator.slug
-            assert all(w.citation and w.to_verify for w in regulator.statutory_windows)
         else:
-            assert kinds == set(), regulator.slug
             assert any(note.startswith("statutory_windows:") for note in regulator.to_verify)
 
 
@@ -121,7 +129,9 @@ BROKEN = [
     ("cno.toml", '{ stage = "regulator_review", published = false }',
      '{ stage = "regulator_review", published = true, days = 20, counting = "business" }',
      "service_standards.1"),
-    ("cpso.toml", 'window = "committee_submissions", ', 'window = "appeal_board_request", ',
+    # A window in a regulator's file would be a second, ignored source of the law: refused.
+    ("cpso.toml", 'rules_version = 1',
+     'rules_version = 1\nstatutory_windows = [{ window = "committee_submissions", days = 30 }]',
      "statutory_windows"),
     ("cno.toml", 'assessors = ["nnas"]', 'assessors = ["nobody"]', "assessors"),
     ("cno.toml", 'website = "https://www.cno.org"', 'website = "www.cno.org"', "website"),
@@ -167,10 +177,7 @@ def test_docs_list_every_fact_marked_to_verify() -> None:
     registry = load_registry()
     items = [(r.slug, note) for r in registry.regulators.values() for note in r.to_verify]
     items += [(a.slug, note) for a in registry.assessors.values() for note in a.to_verify]
-    items += [
-        (r.slug, w.to_verify)
-        for r in registry.regulators.values() for w in r.statutory_windows if w.to_verify
-    ]
+    items += [(w.kind.value, w.to_verify) for w in WINDOWS if w.to_verify]
     unlisted = [(slug, note) for slug, note in items if note not in docs]
     assert unlisted == [], "docs/regulators.md does not list these to_verify notes (run "
     "`fairtrack regulators to-verify`)"

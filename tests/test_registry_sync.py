@@ -18,7 +18,7 @@ from fairtrack.cli import app as cli
 from fairtrack.database import transaction
 from fairtrack.settings import Settings, get_settings
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from regulators.registry import DATA_DIR, Registry, load_registry
+from regulators.registry import DATA_DIR, Registry, content_hash, load_registry
 from regulators.schema import StandardStage
 from regulators.service import rules_of, rules_version_in_force
 from regulators.sync import RegistryConflict, sync_registry
@@ -208,3 +208,25 @@ def test_start_up_syncs_only_when_the_files_changed(
     with sessions() as session:
         assert _count(session, RegulatorRules) == 42
         assert _count(session, RegistrySync) == 1  # the second start found the same digest
+
+
+
+def test_versions_stored_with_the_old_copy_of_the_windows_still_read_and_sync_unchanged(
+    sessions: sessionmaker[Session], registry: Registry
+) -> None:
+    """Stored documents once carried `statutory_windows` (counting "calendar", never used): the
+    files without them are the same versions, and the stored ones still read."""
+    with transaction(sessions) as session:
+        sync_registry(session, registry, now=datetime(2026, 1, 1, tzinfo=UTC))
+        for row in session.scalars(select(RegulatorRules)):  # as stored before the windows left
+            row.document = {**row.document, "statutory_windows": [
+                {"window": "appeal_board_request", "days": 30, "counting": "calendar",
+                 "runs_from": "receipt", "citation": "Code", "to_verify": None}]}
+            row.content_hash = content_hash(row.document)
+        session.add(RegistrySync(digest="before the windows left", regulators_added=0,
+                                 rules_versions_added=0, assessors_changed=0,
+                                 synced_at=datetime(2026, 1, 2, tzinfo=UTC)))
+    with sessions() as session:
+        assert rules_of(session, Registry({}, {}), "cno", 1).slug == "cno"
+    with transaction(sessions) as session:
+        assert sync_registry(session, registry).rules_versions_added == []

@@ -2,6 +2,7 @@
 
 from fastapi.testclient import TestClient
 
+from deadlines.law import WINDOWS
 from regulators.registry import Registry
 
 
@@ -68,6 +69,15 @@ def test_a_health_college_shows_its_route_standards_windows_and_what_is_to_verif
     hparb = cno["route"][3]
     assert hparb["window"]["window"] == "appeal_board_request" and hparb["window"]["days"] == 30
     assert hparb["window"]["to_verify"]  # the Code section is still to verify
+    # The windows shown are the ones the deadlines count by (deadlines/law.py), with their rule.
+    shown = {w["window"]: (w["days"], w["counting"], w["party"], w["citation"], w["to_verify"])
+             for w in cno["statutory_windows"]}
+    assert shown == {w.kind.value: (w.days, w.counting.value, w.party.value, w.citation,
+                                    w.to_verify) for w in WINDOWS}
+    assert shown["divisional_court_appeal"][1] == "civil_procedure"
+    assert shown["appeal_board_request"][1] == "legislation_act"
+    assert [stop["window"]["window"] for stop in cno["route"] if stop["window"]] == [
+        "committee_submissions", "appeal_board_request", "divisional_court_appeal"]
     assert cno["to_verify"] and cno["canadian_experience_exemption"]["granted"] is False
 
 
@@ -79,6 +89,7 @@ def test_a_self_assessing_body_has_no_assessment_stage_and_no_encoded_windows(
     assert [stop["stage"] for stop in peo["route"]][0] == "regulator_review"
     assert peo["route"][2]["bodies"][0]["slug"] == "peo-registration-committee"
     assert peo["statutory_windows"] == []
+    assert all(stop["window"] is None for stop in peo["route"])
     assert any(note.startswith("statutory_windows:") for note in peo["to_verify"])
 
 
