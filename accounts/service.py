@@ -1,6 +1,7 @@
 """Creating accounts, checking credentials, and the password rules."""
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -18,6 +19,7 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 MIN_DISTINCT = 6
 LANGUAGES = ("en", "fr")
+EMAIL_TAKEN = "an account with this email exists"
 
 
 def normalize_email(email: str) -> str:
@@ -76,8 +78,8 @@ def create_user(
         raise InvalidRequest(f"{role.value} accounts have no organization", field="organization")
     if preferred_language not in LANGUAGES:
         raise InvalidRequest("preferred_language is 'en' or 'fr'", field="preferred_language")
-    if session.scalars(select(col(User.id)).where(col(User.email) == email)).first() is not None:
-        raise InvalidRequest("an account with this email exists", field="email")
+    if _email_taken(session, email):
+        raise InvalidRequest(EMAIL_TAKEN, field="email")
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -85,9 +87,20 @@ def create_user(
         organization=organization,
         preferred_language=preferred_language,
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        # The same email registered at the same instant (PostgreSQL: the unique index made this
+        # insert wait for the other transaction, which committed): the same answer as one after it.
+        if _email_taken(session, email):
+            raise InvalidRequest(EMAIL_TAKEN, field="email") from None
+        raise
     return user
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.scalars(select(col(User.id)).where(col(User.email) == email)).first() is not None
 
 
 def register_applicant(

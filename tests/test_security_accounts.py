@@ -1,11 +1,19 @@
 """People's accounts: self-registration, password rules, token refresh with rotation, password change."""
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from accounts.models import User
+from api.app import create_app
+from fairtrack.settings import Settings
+from tests.live import serving
 from tests.road import PASSWORD, Road
 
 V1 = "/api/v1"
@@ -127,3 +135,41 @@ def test_registration_is_limited_per_address(
         assert _register(client, f"bulk{n}@example.org", "a long enough passphrase")[0] == 201
     status, body = _register(client, "one-more@example.org", "a long enough passphrase")
     assert status == 429 and body["error"] == "rate_limited"
+
+
+REGISTRANTS = 8
+
+
+@pytest.mark.postgres_only
+def test_the_same_email_registered_at_the_same_instant_gets_one_account_and_clear_422s(
+    backend: str, settings: Settings, road: Road
+) -> None:
+    """Both requests find the email free, hash their passwords, and insert: PostgreSQL's unique index
+    makes the later insert wait for the earlier commit and then fail. That must be the 422 of a
+    duplicate registered later, not a 500."""
+    if backend != "postgresql":
+        pytest.skip("SQLite takes its one write lock at BEGIN IMMEDIATE: two registrations never "
+                    "overlap there, and the sequential duplicate has its own test")
+    roomy = settings.model_copy(update={"registrations_per_address": 10 * REGISTRANTS})
+    body = {"email": "twice@example.org", "password": "a long enough passphrase"}
+    barrier = threading.Barrier(REGISTRANTS, timeout=30)
+    limits = httpx.Limits(max_connections=REGISTRANTS)
+    with serving(create_app(roomy), backlog=2 * REGISTRANTS) as base, \
+            httpx.Client(base_url=f"{base}{V1}", timeout=60, limits=limits) as client:
+
+        def register() -> httpx.Response:
+            barrier.wait()
+            return client.post("/auth/register", json=body)
+
+        with ThreadPoolExecutor(max_workers=REGISTRANTS) as pool:
+            answers = list(pool.map(lambda _: register(), range(REGISTRANTS)))
+        later = client.post("/auth/register", json=body)
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] + [422] * (REGISTRANTS - 1), [a.text for a in answers]
+    assert later.status_code == 422
+    for answer in answers:
+        if answer.status_code == 422:
+            assert answer.json() == later.json()
+    with road.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 1
