@@ -61,3 +61,49 @@ def test_enormous_strings_unknown_fields_and_wrong_content_types(road: Road) -> 
     _refused(road.client.post(f"{V1}/auth/register", json={"email": "e@example.org",
                                                            "password": "p" * 5000}), 422)
     assert (road.snapshot(ref), road.applications()) == before
+
+
+def _refused_for_nul(response: Any, where: str) -> None:
+    """PostgreSQL cannot store U+0000 (a 500 there once); both databases answer the same 422."""
+    body = _refused(response, 422)
+    assert body["error"] == "invalid_request" and body["where"] == where
+    assert "NUL" in body["message"]
+
+
+def test_a_nul_character_is_refused_in_every_kind_of_input_and_changes_nothing(road: Road) -> None:
+    nurse, client = road.applicant(), road.client
+    ref = nurse.open("peo", "p-eng")
+    before = (road.snapshot(ref), road.applications())
+    # The path and the query string, percent-encoded as a client sends them.
+    _refused_for_nul(client.get(f"{V1}/applications/FT-2026%00-000001", headers=nurse.headers),
+                     "path")
+    _refused_for_nul(nurse.get("/applications?regulator=cm%00to"), "query string")
+    _refused_for_nul(nurse.get("/applications?state=dr%00aft"), "query string")
+    _refused_for_nul(client.get(f"{V1}/professions?q=nu%00rse"), "query string")
+    # JSON bodies: a value, a nested value, a key; written as \u0000 or sent without a content type.
+    _refused_for_nul(nurse.fire(ref, "submit", note="hello\u0000world"), "body")
+    _refused_for_nul(nurse.post("/applications", json={"regulator": "peo\u0000",
+                                                       "licence_class": "p-eng"}), "body")
+    _refused_for_nul(nurse.fire(ref, "submit", **{"no\u0000te": "x"}), "body")
+    untyped = client.post(f"{V1}/applications/{ref}/events", headers=nurse.headers,
+                          content=b'{"trigger": "submit", "expected_version": 1, "note": "a\\u0000b"}')
+    _refused_for_nul(untyped, "body")
+    _refused_for_nul(client.post(f"{V1}/auth/register", json={
+        "email": "a\u0000b@example.org", "password": "a long enough passphrase"}), "body")
+    # Form bodies: the token endpoint and the login page, percent-encoded or raw.
+    _refused_for_nul(client.post(f"{V1}/auth/token",
+                                 data={"username": "a\u0000b@x.org", "password": "x" * 12}), "body")
+    _refused_for_nul(client.post("/login", content=b"email=a%00b%40x.org&password=xxxxxxxxxxxx",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"}),
+                     "body")
+    assert (road.snapshot(ref), road.applications()) == before
+
+
+def test_text_that_only_looks_like_a_nul_is_accepted(road: Road) -> None:
+    """An escaped backslash before u0000, or %2500, is ordinary text, not U+0000."""
+    nurse = road.applicant()
+    ref = nurse.open("peo", "p-eng")
+    submitted = nurse.fire(ref, "submit", note="C:\\u0000 and %00 are text here")
+    assert submitted.status_code == 201, submitted.text
+    assert nurse.get("/applications?regulator=%2500").status_code in (200, 422)
+    assert nurse.get("/applications?regulator=%2500").json().get("where") is None
