@@ -1,21 +1,24 @@
 """Timeliness per regulator x stage x period, in SQL over the stored stage visits: count, median, p80,
-p90, share over standard."""
+p90, share over standard.
 
-from collections import Counter
+Each visit is judged by the service standard its application was held to: the service-standard
+deadline opened during the visit, which the rules version governing the application (issue 3: the
+one in force at submission) set. Today's registry would judge old applications by new standards.
+"""
+
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
+from deadlines.service import SERVICE_STANDARD
 from fairtrack.columns import UTCDateTime, utcnow
 from fairtrack.errors import InvalidRequest
 from oversight.schemas import Timeliness, TimelinessRow
 from oversight.scope import regulator_in_scope
 from oversight.sql import PERIODS, percentile, period
 from regulators.registry import Registry
-from regulators.schema import DayCount, StandardStage
 from workflow.calendar import TORONTO, local_date
 from workflow.road import Stage
 
@@ -24,38 +27,6 @@ TIMED_STAGES = tuple(s.value for s in Stage if s not in (Stage.intake, Stage.clo
 # window's edges (a day either side) stay far inside what dates and timestamps can hold.
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 DEFAULT_WINDOW = timedelta(days=365)
-
-
-def _standard_case(registry: Registry, regulators: list[str]) -> tuple[str, str, dict[str, Any]]:
-    """SQL CASE expressions giving each (regulator, stage)'s standard in signed days (negative:
-    calendar days) and whether it is the project default, with their bind parameters.
-
-    Most regulators use the project default for a stage: one branch per stage covers them, and only
-    the regulators that differ get a branch of their own. (A join to a VALUES table of every
-    regulator and stage made PostgreSQL loop over it for each visit.)
-    """
-    per_stage: dict[StandardStage, dict[str, tuple[int, int]]] = {}
-    for slug in regulators:
-        for stage in StandardStage:
-            standard = registry.regulators[slug].standard(stage)
-            if standard is not None:
-                signed = standard.days if standard.counting is DayCount.business else -standard.days
-                per_stage.setdefault(stage, {})[slug] = (signed, int(standard.is_default))
-    days, defaults = ["CASE"], ["CASE"]
-    params: dict[str, Any] = {}
-    for i, (stage, by_regulator) in enumerate(per_stage.items()):
-        common = Counter(by_regulator.values()).most_common(1)[0][0]
-        for j, (slug, value) in enumerate(sorted(by_regulator.items())):
-            if value == common:
-                continue
-            key = f"{i}_{j}"
-            days.append(f"WHEN v.stage = :st{i} AND v.regulator = :sr{key} THEN :sd{key}")
-            defaults.append(f"WHEN v.stage = :st{i} AND v.regulator = :sr{key} THEN :sx{key}")
-            params |= {f"sr{key}": slug, f"sd{key}": value[0], f"sx{key}": value[1]}
-        days.append(f"WHEN v.stage = :st{i} THEN :sd{i}")
-        defaults.append(f"WHEN v.stage = :st{i} THEN :sx{i}")
-        params |= {f"st{i}": stage.value, f"sd{i}": common[0], f"sx{i}": common[1]}
-    return " ".join(days) + " END", " ".join(defaults) + " END", params
 
 
 def timeliness(
@@ -84,8 +55,6 @@ def timeliness(
         raise InvalidRequest("since must be on or before until", field="since")
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
-    slugs = [regulator] if regulator else sorted(registry.regulators)
-    standard_days, standard_default, params = _standard_case(registry, slugs)
     ranked = ""
     if dialect != "postgresql":
         ranked = (", ROW_NUMBER() OVER (PARTITION BY regulator, stage, period ORDER BY business_days)"
@@ -95,21 +64,30 @@ def timeliness(
             "THEN 1.0 ELSE 0.0 END")
     # Composed of constants from oversight.sql and validated choices; input goes only in binds.
     sql = f"""
-        WITH standards AS (
-            SELECT v.regulator, v.stage, v.exited_on, v.business_days,
-                   v.attributable_business_days AS attributable_business,
-                   v.attributable_calendar_days AS attributable_calendar,
-                   {standard_days} AS signed_standard, {standard_default} AS standard_is_default
+        WITH visits AS (
+            SELECT v.id, v.application_id, v.seq, v.regulator, v.stage, v.exited_on,
+                   v.business_days, v.attributable_business_days AS attributable_business,
+                   v.attributable_calendar_days AS attributable_calendar
             FROM stage_visits AS v
             WHERE v.stage IN :stages AND v.exited_at >= :since AND v.exited_at < :until
                   {"AND v.regulator = :regulator" if regulator else ""}
         ),
+        standards AS (
+            SELECT v.*, d.days AS standard_days,
+                   CASE WHEN d.counting = 'calendar' THEN 0 ELSE 1 END AS standard_business,
+                   CASE WHEN d.is_default THEN 1 ELSE 0 END AS standard_is_default,
+                   ROW_NUMBER() OVER (PARTITION BY v.id ORDER BY d.opened_seq) AS nth
+            FROM visits AS v
+            LEFT JOIN deadlines AS d
+                   ON d.application_id = v.application_id AND d.kind = :service_standard
+                  AND d.code = v.stage AND d.opened_seq >= v.seq AND d.starts_on <= v.exited_on
+        ),
         rows AS (
             SELECT regulator, stage, business_days, attributable_business, attributable_calendar,
-                   ABS(signed_standard) AS standard_days,
-                   CASE WHEN signed_standard > 0 THEN 1 ELSE 0 END AS standard_business,
-                   standard_is_default, {period(dialect, 'exited_on', unit)} AS period
+                   standard_days, standard_business, standard_is_default,
+                   {period(dialect, 'exited_on', unit)} AS period
             FROM standards
+            WHERE nth = 1
         ),
         ranked AS (SELECT *{ranked} FROM rows)
         SELECT regulator, stage, period, COUNT(*) AS count,
@@ -130,7 +108,8 @@ def timeliness(
     )
     start = datetime.combine(since, time(0), tzinfo=TORONTO)
     end = datetime.combine(until, time(0), tzinfo=TORONTO) + timedelta(days=1)
-    params |= {"stages": [stage] if stage else list(TIMED_STAGES), "since": start, "until": end}
+    params = {"stages": [stage] if stage else list(TIMED_STAGES), "since": start, "until": end,
+              "service_standard": SERVICE_STANDARD}
     if regulator:
         params["regulator"] = regulator
     rows = [

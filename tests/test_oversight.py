@@ -1,11 +1,24 @@
 """Timeliness and outcomes computed in SQL, with figures worked out by hand; the application detail's
 clocks, deadlines and expectations; the applicant's profile."""
 
+import shutil
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from accounts.actor import Actor
+from accounts.models import User
+from fairtrack.database import transaction
+from oversight.timeliness import timeliness
+from regulators.registry import DATA_DIR, Registry, load_registry
+from regulators.sync import sync_registry
 from tests.histories import Cast, noon, on
 from tests.road import Person, Road
 from workflow.calendar import TORONTO
+from workflow.road import Role
+from workflow.schemas import ApplicationCreate, EventRequest
+from workflow.service import apply_event, create_application
 
 
 def peo_decided(cast: Cast, submitted: date, decided: date, pause: tuple[date, date] | None = None,
@@ -180,3 +193,59 @@ def test_the_applicant_edits_a_validated_profile(road: Road) -> None:
         assert refused.json()["message"]
     assert person.get("/me/profile").json()["country_of_education"] == "NG"
     assert road.oversight().get("/me/profile").status_code == 403
+
+
+def test_each_visit_is_judged_by_the_standard_of_its_own_rules_version(
+    sessions: sessionmaker[Session], registry: Registry, tmp_path: Path
+) -> None:
+    """PEO's version 2 (from 2025) publishes 45 business days for review; version 1 had the 60-day
+    default. Two reviews of ten weeks: within version 1's standard, over version 2's."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "peo.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        '{ stage = "regulator_review", published = false },',
+        '{ stage = "regulator_review", published = true, days = 45, counting = "business", '
+        'source = "test scenario: a standard published by the regulator" },')
+    lines = ["rules_version = 2" if line.startswith("rules_version =")
+             else "effective_date = 2025-01-01" if line.startswith("effective_date =") else line
+             for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    v2 = load_registry(data)
+
+    def reviewed(session: Session, rules: Registry, submitted: date, decided: date) -> None:
+        engineer = _person(session, Role.applicant, None, f"engineer-{submitted}")
+        staff = _person(session, Role.regulator, "peo", f"peo-{submitted}")
+        app = create_application(session, engineer, rules, ApplicationCreate(
+            regulator="peo", licence_class="p-eng"), now=noon(submitted))
+        for actor, trigger, day, outcome in ((engineer, "submit", submitted, None),
+                                             (staff, "begin_review", submitted, None),
+                                             (staff, "issue_decision", decided, "registered")):
+            request = EventRequest(trigger=trigger, expected_version=app.version,
+                                   occurred_at=noon(day), outcome=outcome)
+            app = apply_event(session, actor, rules, app.reference, request)[0]
+
+    with transaction(sessions) as session:
+        sync_registry(session, registry)
+        reviewed(session, registry, date(2024, 6, 3), date(2024, 8, 12))  # 48 business days
+    with transaction(sessions) as session:
+        sync_registry(session, v2)
+        reviewed(session, v2, date(2025, 6, 2), date(2025, 8, 11))  # 48 business days
+    with sessions() as session:
+        figures = timeliness(session, Actor(user_id=None, role=Role.oversight), v2, regulator="peo",
+                             stage="regulator_review", unit="year", since=date(2024, 1, 1),
+                             until=date(2025, 12, 31))
+    rows = {r.period: r for r in figures.rows}
+    assert all(45 < r.median_business_days < 60 for r in rows.values())
+    old, new = rows["2024"], rows["2025"]
+    assert (old.standard_days, old.standard_is_default, old.share_over_standard) == (60, True, 0.0)
+    assert (new.standard_days, new.standard_is_default, new.share_over_standard) == (45, False, 1.0)
+
+
+def _person(session: Session, role: Role, organization: str | None, name: str) -> Actor:
+    user = User(email=f"{name}@example.test", password_hash="!", role=role.value,
+                organization=organization)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    return Actor(user_id=user.id, role=role, organization=organization)
