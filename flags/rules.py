@@ -1,7 +1,10 @@
 """The conditions behind each kind of flag (SPEC 4), as SQL over the projections and the log.
 
 Each rule returns Findings for every application (the scan) or for one (the write path). SQL picks the
-candidates; Python only confirms the few it returns and grades them.
+candidates; Python only confirms the few it returns and grades them. A candidate already flagged for
+the same occurrence is left out in SQL (NOT EXISTS on the flags' unique key), so a scan does not
+re-read history: only the rules whose severity grows with time (delay, deadline_at_risk) look again
+at a flag not yet resolved and not yet high.
 """
 
 from collections.abc import Callable
@@ -9,12 +12,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from deadlines.models import Deadline
 from deadlines.service import SERVICE_STANDARD, STATUTORY_WINDOW
+from flags.models import Flag
 from profiles.models import ApplicantProfile
 from regulators.registry import Registry
 from workflow.calendar import business_days_between, local_date
@@ -60,11 +75,31 @@ def _for(application_id: int | None) -> ColumnElement[bool]:
     return col(Application.id) == application_id if application_id is not None else true()
 
 
-def _deadlines(application_id: int | None) -> Select[Deadline, str]:
+def _not_flagged(
+    kind: str, application_id: Any, occurrence: ColumnElement[str], *, growing: bool = False
+) -> ColumnElement[bool]:
+    """No flag of `kind` for this occurrence yet; for a `growing` severity, none that is settled
+    (resolved, or already high: the most it can grow to)."""
+    flagged = select(col(Flag.id)).where(
+        col(Flag.application_id) == application_id, col(Flag.kind) == kind,
+        col(Flag.occurrence) == occurrence,
+    )
+    if growing:
+        flagged = flagged.where(or_(col(Flag.status) == "resolved", col(Flag.severity) == "high"))
+    return ~exists(flagged)
+
+
+DEADLINE_OCCURRENCE = literal("deadline:") + cast(col(Deadline.id), String)
+EVENT_OCCURRENCE = literal("event:") + cast(col(Event.seq), String)
+
+
+def _deadlines(application_id: int | None, kind: str, *, growing: bool = False) -> Select[Deadline, str]:
     return (
         select(Deadline, col(Application.regulator))
         .join(Application, col(Application.id) == col(Deadline.application_id))
-        .where(_for(application_id))
+        .where(_for(application_id),
+               _not_flagged(kind, col(Deadline.application_id), DEADLINE_OCCURRENCE,
+                            growing=growing))
     )
 
 
@@ -77,7 +112,7 @@ def _deadline_evidence(d: Deadline) -> dict[str, Any]:
 
 def delay(session: Session, _: Registry, today: date, application_id: int | None) -> list[Finding]:
     """An open stage past its service standard (SPEC 4), not counting a pause begun before due."""
-    query = _deadlines(application_id).where(
+    query = _deadlines(application_id, "delay", growing=True).where(
         col(Deadline.kind) == SERVICE_STANDARD, col(Deadline.status) == "open",
         col(Deadline.due_on) < today,
         or_(col(Deadline.paused_on).is_(None), col(Deadline.paused_on) > col(Deadline.due_on)),
@@ -98,7 +133,7 @@ def statutory_limit(
     session: Session, _: Registry, today: date, application_id: int | None
 ) -> list[Finding]:
     """A statutory window acted on after its last day, or cut short by another party."""
-    query = _deadlines(application_id).where(
+    query = _deadlines(application_id, "statutory_limit").where(
         col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status).in_(("late", "cut_short"))
     )
     found = []
@@ -118,7 +153,7 @@ def deadline_at_risk(
     session: Session, _: Registry, today: date, application_id: int | None
 ) -> list[Finding]:
     """An applicant's statutory window still open and closing within AT_RISK_DAYS."""
-    query = _deadlines(application_id).where(
+    query = _deadlines(application_id, "deadline_at_risk", growing=True).where(
         col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
         col(Deadline.due_on) >= today, col(Deadline.due_on) <= today + timedelta(days=AT_RISK_DAYS),
     )
@@ -132,11 +167,12 @@ def deadline_at_risk(
     return found
 
 
-def _events(application_id: int | None) -> Select[Event, str]:
+def _events(application_id: int | None, kind: str) -> Select[Event, str]:
     return (
         select(Event, col(Application.regulator))
         .join(Application, col(Application.id) == col(Event.application_id))
-        .where(_for(application_id))
+        .where(_for(application_id),
+               _not_flagged(kind, col(Event.application_id), EVENT_OCCURRENCE))
     )
 
 
@@ -150,7 +186,7 @@ def canadian_experience(
     session: Session, registry: Registry, _: date, application_id: int | None
 ) -> list[Finding]:
     """A decision requiring Canadian work experience; high when the regulator holds no exemption."""
-    query = _events(application_id).where(
+    query = _events(application_id, "canadian_experience").where(
         col(Event.outcome) == "requirements",
         cast(col(Event.payload), String).like('%"canadian_experience"%'),
     )
@@ -172,7 +208,7 @@ def canadian_experience(
 def no_reasons(session: Session, _: Registry, __: date, application_id: int | None) -> list[Finding]:
     """A refusal, a dismissal or conditions recorded without written reasons."""
     reasons = func.trim(func.coalesce(col(Event.payload)["reasons"].as_string(), literal("")))
-    query = _events(application_id).where(
+    query = _events(application_id, "no_reasons").where(
         col(Event.outcome).in_(tuple(NO_REASONS_SEVERITY)), reasons == ""
     )
     return [
@@ -192,7 +228,7 @@ def recording_lag(
     else:
         lagging = func.julianday(col(Event.recorded_at)) - func.julianday(col(Event.occurred_at)) > 14
     found = []
-    for e, regulator in session.execute(_events(application_id).where(lagging)):
+    for e, regulator in session.execute(_events(application_id, "recording_lag").where(lagging)):
         lag = business_days_between(local_date(e.occurred_at), local_date(e.recorded_at))
         if lag <= RECORDING_LAG_DAYS:
             continue
@@ -226,6 +262,8 @@ def language_test(
                 col(Application.state).not_in(CLOSED_STATES),
                 col(ApplicantProfile.language_test).is_not(None),
                 col(ApplicantProfile.language_test).not_in(accepted),
+                _not_flagged("language_test", col(Application.id),
+                             literal("test:") + col(ApplicantProfile.language_test)),
             )
         )
         for app_id, test in session.execute(query):

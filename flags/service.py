@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true, update
+from sqlalchemy import ColumnElement, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -41,10 +41,13 @@ def store_findings(session: Session, findings: list[Finding], now: datetime) -> 
     new: list[Finding] = []
     for start in range(0, len(findings), CHUNK):
         chunk = findings[start : start + CHUNK]
-        ids = {f.application_id for f in chunk}
+        # Only the flags these findings would repeat, by the unique key: not every flag the
+        # applications ever had.
+        keys = {(f.application_id, f.kind, f.occurrence) for f in chunk}
+        key = tuple_(col(Flag.application_id), col(Flag.kind), col(Flag.occurrence))
         existing = {
             (flag.application_id, flag.kind, flag.occurrence): flag
-            for flag in session.scalars(select(Flag).where(col(Flag.application_id).in_(ids)))
+            for flag in session.scalars(select(Flag).where(key.in_(keys)))
         }
         rows = []
         for finding in chunk:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from fairtrack.columns import utcnow
+from flags.rules import RULES
 from flags.scan import scan
 from tests.histories import Cast, flags
 from tests.road import Person, Road
@@ -170,6 +171,46 @@ def test_the_scan_twice_gives_the_same_flags(road: Road) -> None:
     second = scan(road.sessions, road.registry, now=later)
     assert second.raised == {} and second.lapsed == []
     assert [(f.id, f.kind, f.occurrence, f.severity, f.status) for f in flags(road)] == first
+
+
+def _statements_in_scan(road: Road) -> int:
+    """How many SQL statements one `fairtrack scan` sends."""
+    engine = road.sessions.kw["bind"]
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert scan(road.sessions, road.registry).raised == {}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def _late_appeals(cast: Cast, count: int) -> None:
+    """Histories that leave flags behind: windows cut short and late, events recorded late."""
+    for _ in range(count):
+        ref = cno_refused(cast, 45)
+        cast.applicant.step(ref, "request_appeal")
+
+
+def test_a_second_scan_rereads_no_history_whatever_the_number_of_applications(road: Road) -> None:
+    """Flagged occurrences are left out in SQL: a rescan's work does not grow with the history."""
+    cast = Cast(road)
+    _late_appeals(cast, 2)
+    scan(road.sessions, road.registry)
+    few = _statements_in_scan(road)
+    _late_appeals(cast, 6)
+    scan(road.sessions, road.registry)
+    assert {"statutory_limit", "recording_lag"} <= {f.kind for f in flags(road)}
+    many = _statements_in_scan(road)
+    assert many == few
+    with road.sessions() as session:
+        for kind in ("statutory_limit", "canadian_experience", "no_reasons", "recording_lag",
+                     "language_test"):
+            assert RULES[kind](session, road.registry, utcnow().date(), None) == [], kind
 
 
 def test_the_scan_raises_what_the_write_path_could_not_see_yet(road: Road) -> None:
