@@ -1,11 +1,11 @@
 """Wires access and hardening into the app: account, key and page routes, the rate limiter,
-security headers and the request size limit."""
+security headers, the request size limit and the refusal of NUL characters."""
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 
 from api import accounts, keys, limits, pages, sessions
-from api.middleware import RequestSizeLimit, SecurityHeaders, docs_policy
+from api.middleware import RefuseNul, RequestSizeLimit, SecurityHeaders, docs_policy
 from fairtrack.settings import Settings
 
 
@@ -31,6 +31,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     sessions.install(app)
     app.include_router(pages.router)
     special = {app.docs_url: docs_policy([_docs_page(app)])} if app.docs_url else {}
-    # Added innermost first: the size limit's own 413 answers get the security headers too.
+    # Added innermost first. The NUL check answers before any route (PostgreSQL cannot store NUL);
+    # the size limit bounds the bodies it reads; every refusal gets the security headers.
+    app.add_middleware(RefuseNul)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, special_policies=special)

@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
-from api.middleware import RefuseNul
 from fairtrack.errors import DomainError
 
 log = logging.getLogger("fairtrack.api")
@@ -63,9 +62,6 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    # Added first, so innermost: the size limit bounds the bodies it reads, and its 422 gets the
-    # security headers. It answers before any route: its refusal is this module's JSON shape.
-    app.add_middleware(RefuseNul)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
