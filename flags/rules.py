@@ -284,3 +284,22 @@ RULES: dict[str, Rule] = {
     "recording_lag": recording_lag,
 }
 FLAG_KINDS = tuple(RULES)
+
+
+def _lags(event: Event) -> bool:
+    lag = business_days_between(local_date(event.occurred_at), local_date(event.recorded_at))
+    return lag > RECORDING_LAG_DAYS
+
+
+# Rules whose condition only an event of a certain kind can newly make true. On the write path the
+# other events skip them: what an earlier event established was flagged when that event was
+# recorded, and the scan (which runs every rule) covers data that arrived by other ways. The rules
+# on deadlines run after every event: any event may open, close or pause one.
+EVENT_CAN_RAISE: dict[str, Callable[[Event], bool]] = {
+    "canadian_experience": lambda e: e.outcome == "requirements"
+    and "canadian_experience" in (e.payload.get("requirements") or []),
+    "no_reasons": lambda e: e.outcome in NO_REASONS_SEVERITY,
+    "recording_lag": _lags,
+    # The profile's test is checked when the profile is saved; an application, when it is opened.
+    "language_test": lambda e: e.seq == 1,
+}

@@ -13,9 +13,10 @@ from accounts.actor import Actor
 from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from flags.models import Flag
-from flags.rules import RULES, Finding
+from flags.rules import EVENT_CAN_RAISE, RULES, Finding
 from regulators.registry import Registry
-from workflow.models import Application
+from workflow.calendar import local_date
+from workflow.models import Application, Event
 from workflow.road import Role
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -82,6 +83,24 @@ def raise_flags(
 ) -> list[Finding]:
     """Every rule, for one application (the write path) or all (the scan); returns what is new."""
     findings = [f for rule in RULES.values() for f in rule(session, registry, today, application_id)]
+    return store_findings(session, findings, now or utcnow())
+
+
+def _any_event(_: Event) -> bool:
+    return True
+
+
+def raise_flags_after(
+    session: Session, registry: Registry, application_id: int, event: Event, now: datetime | None = None
+) -> list[Finding]:
+    """The write path: the rules this event can make true, for its application only."""
+    today = local_date(event.recorded_at)
+    findings = [
+        finding
+        for kind, rule in RULES.items()
+        if EVENT_CAN_RAISE.get(kind, _any_event)(event)
+        for finding in rule(session, registry, today, application_id)
+    ]
     return store_findings(session, findings, now or utcnow())
 
 

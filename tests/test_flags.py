@@ -128,6 +128,16 @@ def test_language_test_not_accepted_by_the_regulator(road: Road) -> None:
     assert "language_test" not in kinds(road, peo)  # PEO lists PTE Core
 
 
+def test_an_application_opened_after_the_profile_is_flagged_when_it_is_opened(road: Road) -> None:
+    cast = Cast(road)
+    response = road.client.put("/api/v1/me/profile", json={"language_test": "pte-core"},
+                               headers=cast.applicant.headers)
+    assert response.status_code == 200, response.text
+    cno = cast.applicant.open("cno", "rn", "nnas")  # the write path, with no scan after it
+    (flag,) = flags(road, cno, "language_test")
+    assert flag.evidence["accepted_by_regulator"] == road.registry.regulators["cno"].accepted_language_tests
+
+
 def test_no_reasons_for_a_dismissal_without_them(road: Road) -> None:
     cast = Cast(road)
     ref = cno_refused(cast, 1)

@@ -3,9 +3,8 @@
 from sqlalchemy.orm import Session
 
 from deadlines.service import record_deadlines
-from flags.service import raise_flags
+from flags.service import raise_flags_after
 from regulators.registry import Registry
-from workflow.calendar import local_date
 from workflow.models import Application, Event
 
 
@@ -13,4 +12,4 @@ def follow_event(session: Session, registry: Registry, application: Application,
     """Called by workflow.service after the state and the projection have moved."""
     record_deadlines(session, registry, application, event)
     assert application.id is not None
-    raise_flags(session, registry, local_date(event.recorded_at), application_id=application.id)
+    raise_flags_after(session, registry, application.id, event)
