@@ -73,11 +73,6 @@ def read_access_token(token: str, secret: str) -> AccessClaims:
     return AccessClaims(int(claims["sub"]), version)
 
 
-def read_token(token: str, secret: str) -> int:
-    """The user id a valid, unexpired token was issued to."""
-    return read_access_token(token, secret).user_id
-
-
 def sha256_hex(value: str) -> str:
     """For high-entropy secrets (API keys, refresh tokens) a plain SHA-256 is enough to store."""
     return hashlib.sha256(value.encode()).hexdigest()

@@ -90,6 +90,3 @@ def windows_opening(state: str, facts: set[Fact]) -> list[WindowLaw]:
     """The windows that start running when an application enters `state` on this route."""
     return [w for w in WINDOWS if state in w.opens_in and w.opens_in[state] <= facts]
 
-
-def window_law(kind: str) -> WindowLaw:
-    return next(w for w in WINDOWS if w.kind.value == kind)

@@ -6,9 +6,6 @@ aggregates: there each row carries its ROW_NUMBER and its group's COUNT (window 
 same interpolation is a conditional SUM over the two rows either side of p * (n - 1).
 """
 
-from typing import Literal
-
-Dialect = Literal["postgresql", "sqlite"]
 PERIODS = ("month", "quarter", "year")
 
 

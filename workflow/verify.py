@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -139,32 +140,29 @@ def _batches(session: Session) -> Iterator[list[Application]]:
         last_id = batch[-1].id or 0
 
 
+Row = TypeVar("Row", Event, StageInterval, StageVisit)
+
+
+def _by_application(session: Session, model: type[Row], ids: list[int | None]) -> dict[int, list[Row]]:
+    """One query for a batch: the rows of each application, in seq order."""
+    rows: dict[int, list[Row]] = defaultdict(list)
+    for row in session.scalars(
+        select(model)
+        .where(col(model.application_id).in_(ids))
+        .order_by(col(model.application_id), col(model.seq))
+    ):
+        rows[row.application_id].append(row)
+    return rows
+
+
 def verify_all(session: Session) -> Iterator[tuple[int, Finding | None]]:
     """Yields (applications checked so far, finding or None) for each application, in id order."""
     checked = 0
     for batch in _batches(session):
         ids = [a.id for a in batch]
-        events: dict[int, list[Event]] = defaultdict(list)
-        for event in session.scalars(
-            select(Event)
-            .where(col(Event.application_id).in_(ids))
-            .order_by(col(Event.application_id), col(Event.seq))
-        ):
-            events[event.application_id].append(event)
-        intervals: dict[int, list[StageInterval]] = defaultdict(list)
-        for interval in session.scalars(
-            select(StageInterval)
-            .where(col(StageInterval.application_id).in_(ids))
-            .order_by(col(StageInterval.application_id), col(StageInterval.seq))
-        ):
-            intervals[interval.application_id].append(interval)
-        visits: dict[int, list[StageVisit]] = defaultdict(list)
-        for visit in session.scalars(
-            select(StageVisit)
-            .where(col(StageVisit.application_id).in_(ids))
-            .order_by(col(StageVisit.application_id), col(StageVisit.seq))
-        ):
-            visits[visit.application_id].append(visit)
+        events = _by_application(session, Event, ids)
+        intervals = _by_application(session, StageInterval, ids)
+        visits = _by_application(session, StageVisit, ids)
         for application in batch:
             assert application.id is not None
             checked += 1
