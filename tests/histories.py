@@ -1,16 +1,23 @@
 """Histories on given Ontario dates, for tests about clocks, deadlines and flags."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from accounts.actor import Actor
 from deadlines.models import Deadline
 from flags.models import Flag
+from regulators.registry import Registry
 from tests.road import Person, Road
 from workflow.calendar import TORONTO
-from workflow.service import parse_reference
+from workflow.models import Application, Event
+from workflow.road import Role
+from workflow.schemas import ApplicationCreate, EventRequest
+from workflow.service import apply_event, create_application, parse_reference
 
 
 def noon(day: date) -> datetime:
@@ -86,3 +93,33 @@ def flags(road: Road, reference: str | None = None, kind: str | None = None) -> 
         query = query.where(col(Flag.kind) == kind)
     with road.sessions() as session:
         return list(session.scalars(query))
+
+
+def replay_through_the_write_path(
+    session: Session,
+    registry: Registry,
+    recorded: Application,
+    after_each: Callable[[Application, Event], None] | None = None,
+) -> int:
+    """A stored application's events, one by one through create_application and apply_event.
+
+    Returns the replay's id; `after_each(replay, original_event)` runs after every event.
+    """
+    events = list(session.scalars(select(Event).where(col(Event.application_id) == recorded.id)
+                                  .order_by(col(Event.seq))))
+    applicant = Actor(user_id=recorded.applicant_id, role=Role.applicant)
+    replay = create_application(session, applicant, registry, ApplicationCreate(
+        regulator=recorded.regulator, licence_class=recorded.licence_class,
+        assessor=recorded.assessor), now=events[0].occurred_at)
+    for event in events[1:]:
+        actor = Actor(user_id=event.actor_id, role=Role(event.actor_role), organization=event.actor_org)
+        request = EventRequest(
+            trigger=event.trigger, outcome=event.outcome, expected_version=replay.version,
+            occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
+            requirements=event.payload.get("requirements", []))
+        replay, _ = apply_event(session, actor, registry, replay.reference, request,
+                                now=event.recorded_at)
+        if after_each is not None:
+            after_each(replay, event)
+    assert replay.id is not None and replay.state == recorded.state
+    return replay.id

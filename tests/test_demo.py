@@ -7,18 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
-from accounts.actor import Actor
 from deadlines.models import Deadline
 from deadlines.service import STATUTORY_WINDOW
 from fairtrack.database import transaction
 from fairtrack.demo import DEMO_PASSWORD, demo_email, generate
 from flags.models import Flag
 from regulators.registry import Registry
+from tests.histories import replay_through_the_write_path
 from tests.road import Road
 from workflow.models import Application, Event, StageInterval
-from workflow.road import CLOSED_STATES, Role
-from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application
+from workflow.road import CLOSED_STATES
 from workflow.verify import verify_all
 
 APPLICATIONS = 200
@@ -89,26 +87,6 @@ def deadlines_of(session: Session, application_id: int) -> list[tuple[object, ..
     rows = session.scalars(select(Deadline).where(col(Deadline.application_id) == application_id)
                            .order_by(col(Deadline.opened_seq), col(Deadline.kind)))
     return [tuple(getattr(d, name) for name in DEADLINE_FIELDS) for d in rows]
-
-
-def replay_through_the_write_path(session: Session, registry: Registry, demo: Application) -> int:
-    """The demo application's events, one by one through create_application and apply_event."""
-    events = list(session.scalars(select(Event).where(col(Event.application_id) == demo.id)
-                                  .order_by(col(Event.seq))))
-    applicant = Actor(user_id=demo.applicant_id, role=Role.applicant)
-    opened = create_application(session, applicant, registry, ApplicationCreate(
-        regulator=demo.regulator, licence_class=demo.licence_class, assessor=demo.assessor),
-        now=events[0].occurred_at)
-    for event in events[1:]:
-        actor = Actor(user_id=event.actor_id, role=Role(event.actor_role), organization=event.actor_org)
-        request = EventRequest(
-            trigger=event.trigger, outcome=event.outcome, expected_version=opened.version,
-            occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
-            requirements=event.payload.get("requirements", []))
-        opened, _ = apply_event(session, actor, registry, opened.reference, request,
-                                now=event.recorded_at)
-    assert opened.id is not None and opened.state == demo.state
-    return opened.id
 
 
 def test_demo_histories_carry_the_deadlines_the_write_path_records_and_its_flags(

@@ -8,16 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
-from accounts.actor import Actor
 from fairtrack.database import transaction
 from fairtrack.demo import generate
 from flags.service import raise_flags
 from regulators.registry import Registry
+from tests.histories import replay_through_the_write_path
 from workflow.calendar import local_date
 from workflow.models import Application, Event
-from workflow.road import Role
-from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application
 
 
 def test_after_every_event_the_full_rule_set_finds_nothing_the_write_path_missed(
@@ -33,24 +30,14 @@ def test_after_every_event_the_full_rule_set_finds_nothing_the_write_path_missed
     checked = 0
     for demo in demos:
         with sessions() as session:  # rolled back: the replay is a second copy of the history
-            events = list(session.scalars(
-                select(Event).where(col(Event.application_id) == demo.id).order_by(col(Event.seq))))
-            applicant = Actor(user_id=demo.applicant_id, role=Role.applicant)
-            replay = create_application(session, applicant, registry, ApplicationCreate(
-                regulator=demo.regulator, licence_class=demo.licence_class, assessor=demo.assessor),
-                now=events[0].occurred_at)
-            for event in events[1:]:
-                actor = Actor(user_id=event.actor_id, role=Role(event.actor_role),
-                              organization=event.actor_org)
-                request = EventRequest(
-                    trigger=event.trigger, outcome=event.outcome, expected_version=replay.version,
-                    occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
-                    requirements=event.payload.get("requirements", []))
-                replay, _ = apply_event(session, actor, registry, replay.reference, request,
-                                        now=event.recorded_at)
+
+            def nothing_missed(replay: Application, event: Event) -> None:
+                nonlocal checked
                 missed = raise_flags(session, registry, local_date(event.recorded_at),
                                      application_id=replay.id, now=event.recorded_at)
-                assert missed == [], f"{demo.reference} event {event.seq} ({event.trigger})"
+                assert missed == [], f"application {event.application_id} event {event.seq} ({event.trigger})"
                 checked += 1
+
+            replay_through_the_write_path(session, registry, demo, nothing_missed)
             session.rollback()
     assert checked >= 100
