@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	# Security linting: fails on any high-severity finding (docs/security.md).
-	$(BIN)/bandit -q -r accounts api fairtrack workflow regulators deadlines flags oversight profiles --severity-level high
+	$(BIN)/bandit -q -r law fairtrack regulators accounts workflow deadlines profiles flags oversight casefile api cli --severity-level high
 
 # Known vulnerabilities in the installed dependencies. Needs PyPI's JSON vulnerability API; where
 # the package index is a mirror without it, every package is "not found", so --strict fails rather

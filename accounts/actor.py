@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from workflow.road import Role
+from law.road import Role
 
 
 @dataclass(frozen=True)

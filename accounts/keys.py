@@ -12,8 +12,8 @@ from accounts.models import ApiKey, User
 from accounts.security import NO_PASSWORD, SYSTEM_DOMAIN, new_api_key, same_secret, split_api_key
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated, NotFound
+from law.road import Role
 from regulators.registry import Registry
-from workflow.road import Role
 
 KEY_ROLES = (Role.regulator, Role.assessor)
 # last_used_at is a hint for spotting dead keys, not an audit log: one write a minute is plenty.

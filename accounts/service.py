@@ -7,11 +7,17 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from accounts.models import RefreshToken, User
-from accounts.security import SYSTEM_DOMAIN, hash_password, verify_password
+from accounts.security import (
+    SYSTEM_DOMAIN,
+    InvalidToken,
+    hash_password,
+    read_access_token,
+    verify_password,
+)
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
+from law.road import Role
 from regulators.registry import Registry
-from workflow.road import Role
 
 STAFF_ROLES = frozenset({Role.regulator, Role.assessor, Role.tribunal})
 MIN_PASSWORD = 12
@@ -148,3 +154,25 @@ def actor_of(user: User, api_key_id: int | None = None) -> Actor:
     return Actor(
         user_id=user.id, role=Role(user.role), organization=user.organization, api_key_id=api_key_id
     )
+
+
+def actor_for_token(session: Session, token: str, secret: str) -> Actor:
+    """The person a bearer token was issued to, if the token and the account are still good."""
+    try:
+        claims = read_access_token(token, secret)
+    except InvalidToken as exc:
+        raise NotAuthenticated("the bearer token is invalid or expired") from exc
+    user = session.get(User, claims.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("the bearer token's account is gone or disabled")
+    if user.credentials_version != claims.credentials_version:
+        raise NotAuthenticated("the bearer token predates a password change; log in again")
+    return actor_of(user)
+
+
+def page_person_of(session: Session, user_id: int | None, credentials_version: int) -> User | None:
+    """The account a page session stands for, if it is active and its password unchanged since."""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active or user.credentials_version != credentials_version:
+        return None
+    return user

@@ -5,13 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.models import RefreshToken, User
 from accounts.security import issue_token, new_refresh_token, sha256_hex
 from fairtrack.columns import utcnow
-from fairtrack.database import transaction
 from fairtrack.errors import NotAuthenticated
 from fairtrack.settings import Settings
 
@@ -51,21 +50,13 @@ def issue_pair(session: Session, user: User, settings: Settings) -> TokenPair:
     return _issue(session, user, settings, secrets.token_hex(16))
 
 
-def refresh(sessions: sessionmaker[Session], token: str, settings: Settings) -> TokenPair:
-    """Consume a refresh token and issue the next pair of its family.
+def rotate(session: Session, token: str, settings: Settings, now: datetime) -> TokenPair | None:
+    """Consume a refresh token and issue the next pair of its family; None when it was used before.
 
     A token used twice was copied: the second use revokes its whole family, so the thief and the
-    owner both have to log in again (RFC 6819 5.2.2.3, refresh token rotation).
+    owner both have to log in again (RFC 6819 5.2.2.3, refresh token rotation). The caller commits
+    that revocation before it refuses (RefreshReused).
     """
-    now = utcnow()
-    with transaction(sessions) as session:
-        pair = _rotate(session, token, settings, now)
-    if pair is None:  # raised only now, so that the revocation above is committed
-        raise RefreshReused("this refresh token was used already; log in again")
-    return pair
-
-
-def _rotate(session: Session, token: str, settings: Settings, now: datetime) -> TokenPair | None:
     row = session.scalars(
         select(RefreshToken).where(col(RefreshToken.token_hash) == sha256_hex(token)).with_for_update()
     ).one_or_none()

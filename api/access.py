@@ -4,7 +4,7 @@ security headers, the request size limit and the refusal of NUL characters."""
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 
-from api import accounts, keys, limits, pages, sessions
+from api import accounts, keys, limits, page_sessions, pages
 from api.middleware import RefuseNul, RequestSizeLimit, SecurityHeaders, docs_policy
 from fairtrack.settings import Settings
 
@@ -28,7 +28,7 @@ def _docs_page(app: FastAPI) -> str:
 
 def install(app: FastAPI, settings: Settings) -> None:
     limits.install(app)
-    sessions.install(app)
+    page_sessions.install(app)
     app.include_router(pages.router)
     special = {app.docs_url: docs_policy([_docs_page(app)])} if app.docs_url else {}
     # Added innermost first. The NUL check answers before any route (PostgreSQL cannot store NUL);

@@ -6,12 +6,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounts.models import User
-from accounts.service import change_password, register_applicant
 from api.auth import AccountHolder
-from api.deps import RegistryDep, SettingsDep, WriterDep
+from api.deps import RegistryDep, SessionDep, SettingsDep
 from api.errors import responses
 from api.limits import LimiterDep, RateLimited, client_address, enforce
-from fairtrack.database import transaction
+from casefile import accounts as units
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated
 
 router = APIRouter(tags=["accounts"])
@@ -53,18 +52,15 @@ def _account(user: User) -> Account:
 def register(
     data: Registration,
     request: Request,
-    writer: WriterDep,
+    session: SessionDep,
     registry: RegistryDep,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> Account:
     enforce(limiter, settings, "register-address", client_address(request),
             settings.registrations_per_address, settings.registration_window_seconds)
-    with transaction(writer) as session:
-        user = register_applicant(
-            session, registry, email=data.email, password=data.password,
-            preferred_language=data.preferred_language,
-        )
+    user = units.register(session, registry, email=data.email, password=data.password,
+                          preferred_language=data.preferred_language)
     return _account(user)
 
 
@@ -73,8 +69,7 @@ def register(
     status_code=204,
     responses=responses(NotAuthenticated, Forbidden, InvalidRequest),
 )
-def set_password(data: PasswordChange, actor: AccountHolder, writer: WriterDep) -> Response:
+def set_password(data: PasswordChange, actor: AccountHolder, session: SessionDep) -> Response:
     """Every access token, refresh token and page session issued before this stops working."""
-    with transaction(writer) as session:
-        change_password(session, actor, data.current_password, data.new_password)
+    units.set_password(session, actor, data.current_password, data.new_password)
     return Response(status_code=204)

@@ -3,10 +3,10 @@
 from fastapi import APIRouter, FastAPI
 
 from api import access, applications, errors, health, oversight, profile, regulators, tokens
-from fairtrack.database import is_sqlite, make_engine, make_sessionmaker
+from casefile.registry import sync_on_start
+from fairtrack.database import make_engine, make_sessionmaker
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
-from regulators.sync import sync_on_start
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
@@ -18,15 +18,12 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         "Ontario licence.",
     )
     engine = make_engine(settings.database_url)
-    url = settings.database_url
-    reader = make_engine(url, for_reads=True) if is_sqlite(url) else engine
     app.state.settings = settings
     app.state.engine = engine
-    app.state.reader_engine = reader
     app.state.sessions = make_sessionmaker(engine)
-    app.state.readers = make_sessionmaker(reader)
     app.state.registry = registry or get_registry()
-    sync_on_start(engine, app.state.sessions, app.state.registry)  # only when the files changed
+    with app.state.sessions() as session:  # only when the files changed
+        sync_on_start(session, app.state.registry)
     errors.install(app)
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(health.router)

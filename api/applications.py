@@ -6,8 +6,10 @@ from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.auth import ApplicantActor, ApplicationReader, WorkflowActor
-from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.deps import RegistryDep, SessionDep
 from api.errors import responses
+from casefile import applications as units
+from casefile.detail import ApplicationDetail, application_detail
 from fairtrack.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -17,10 +19,8 @@ from fairtrack.errors import (
     NotFound,
     VersionConflict,
 )
-from workflow import flows
-from workflow.clocks import ApplicationDetail, application_detail
+from law.road import STATE_INFO, Stage
 from workflow.repository import MAX_PAGE, ApplicationFilter, list_applications, timeline
-from workflow.road import STATE_INFO, Stage
 from workflow.schemas import (
     ApplicationCreate,
     ApplicationPage,
@@ -28,7 +28,6 @@ from workflow.schemas import (
     EventRequest,
     TimelineView,
 )
-from workflow.service import get_application
 from workflow.views import application_view, event_view, interval_view
 
 router = APIRouter(prefix="/applications", tags=["applications"])
@@ -57,18 +56,18 @@ AUTH = (NotAuthenticated, Forbidden)
 def open_application(
     data: ApplicationCreate,
     actor: ApplicantActor,
-    writer: WriterDep,
+    session: SessionDep,
     registry: RegistryDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    status, body = flows.open_application(writer, actor, registry, data, idempotency_key)
+    status, body = units.open_application(session, actor, registry, data, idempotency_key)
     return JSONResponse(body, status_code=status)
 
 
 @router.get("", response_model=ApplicationPage, responses=responses(*AUTH, InvalidRequest))
 def list_my_applications(
     actor: ApplicationReader,
-    session: ReaderDep,
+    session: SessionDep,
     registry: RegistryDep,
     state: Annotated[str | None, Query(max_length=40, description="Filter by state")] = None,
     stage: Annotated[Stage | None, Query(description="Filter by stage")] = None,
@@ -87,16 +86,15 @@ def list_my_applications(
 
 @router.get("/{reference}", response_model=ApplicationDetail, responses=responses(*AUTH, NotFound))
 def read_application(
-    reference: Reference, actor: ApplicationReader, session: ReaderDep, registry: RegistryDep
+    reference: Reference, actor: ApplicationReader, session: SessionDep, registry: RegistryDep
 ) -> ApplicationDetail:
-    application = get_application(session, actor, registry, reference)
-    return application_detail(session, application, actor, registry)
+    return application_detail(session, actor, registry, reference)
 
 
 @router.post(
     "/{reference}/events",
     status_code=201,
-    response_model=flows.EventResult,
+    response_model=units.EventResult,
     responses=responses(
         *AUTH, NotFound, InvalidTrigger, VersionConflict, InvalidRequest, IdempotencyKeyReused
     ),
@@ -105,11 +103,11 @@ def record_event(
     reference: Reference,
     request: EventRequest,
     actor: WorkflowActor,
-    writer: WriterDep,
+    session: SessionDep,
     registry: RegistryDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    status, body = flows.record_event(writer, actor, registry, reference, request, idempotency_key)
+    status, body = units.record_event(session, actor, registry, reference, request, idempotency_key)
     return JSONResponse(body, status_code=status)
 
 
@@ -117,7 +115,7 @@ def record_event(
     "/{reference}/timeline", response_model=TimelineView, responses=responses(*AUTH, NotFound)
 )
 def read_timeline(
-    reference: Reference, actor: ApplicationReader, session: ReaderDep, registry: RegistryDep
+    reference: Reference, actor: ApplicationReader, session: SessionDep, registry: RegistryDep
 ) -> TimelineView:
     application, events, intervals = timeline(session, actor, registry, reference)
     return TimelineView(

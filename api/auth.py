@@ -7,7 +7,7 @@ from fastapi import Depends
 from accounts.actor import Actor
 from api.deps import current_actor
 from fairtrack.errors import Forbidden
-from workflow.road import Role
+from law.road import Role
 
 EVERY_ROLE = (
     Role.applicant, Role.regulator, Role.assessor, Role.tribunal, Role.oversight, Role.admin

@@ -1,23 +1,24 @@
-"""Request dependencies: settings, the registry, database sessions and the authenticated caller."""
+"""Request dependencies: settings, the registry, the request's database session, and the caller.
+
+One database session per request (`SessionDep`): the caller is read with it, routes read with it,
+and the coordinating floor (casefile) writes with it in its own unit of work. The request never
+holds two pooled connections at once.
+"""
 
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from accounts.keys import key_owner, needs_touch, touch
-from accounts.models import User
-from accounts.security import API_KEY_PREFIX, InvalidToken, read_access_token
-from accounts.service import actor_of
-from fairtrack.columns import utcnow
-from fairtrack.database import transaction
+from accounts.security import API_KEY_PREFIX
+from accounts.service import actor_for_token
+from casefile.accounts import key_actor
 from fairtrack.errors import NotAuthenticated
 from fairtrack.settings import Settings
 from regulators.registry import Registry
-from workflow.road import Role
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_header = APIKeyHeader(
@@ -35,55 +36,26 @@ def get_registry(request: Request) -> Registry:
     return request.app.state.registry  # type: ignore[no-any-return]
 
 
-def get_writer(request: Request) -> sessionmaker[Session]:
-    """Sessions for units of work; each domain flow opens and commits its own transaction."""
-    return request.app.state.sessions  # type: ignore[no-any-return]
-
-
-def get_reader(request: Request) -> Iterator[Session]:
-    """A read-only session (a replica could serve it later without touching routes)."""
-    with request.app.state.readers() as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's database session, closed (its connection returned) when the answer is sent."""
+    with request.app.state.sessions() as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
-WriterDep = Annotated[sessionmaker[Session], Depends(get_writer)]
-ReaderDep = Annotated[Session, Depends(get_reader)]
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_actor(
     token: Annotated[str | None, Depends(oauth2)],
     api_key: Annotated[str | None, Depends(api_key_header)],
-    session: ReaderDep,
-    writer: WriterDep,
+    session: SessionDep,
     settings: SettingsDep,
 ) -> Actor:
     """The caller: a person with a bearer token, or an organization's system with an API key."""
     if api_key or (token and token.startswith(API_KEY_PREFIX)):
-        return _key_actor(api_key or token or "", session, writer)
+        return key_actor(session, api_key or token or "")
     if not token:
         raise NotAuthenticated("a bearer token is required: POST /api/v1/auth/token")
-    try:
-        claims = read_access_token(token, settings.secret_key.get_secret_value())
-    except InvalidToken as exc:
-        raise NotAuthenticated("the bearer token is invalid or expired") from exc
-    user = session.get(User, claims.user_id)
-    if user is None or not user.is_active:
-        raise NotAuthenticated("the bearer token's account is gone or disabled")
-    if user.credentials_version != claims.credentials_version:
-        raise NotAuthenticated("the bearer token predates a password change; log in again")
-    return actor_of(user)
-
-
-def _key_actor(text: str, session: Session, writer: sessionmaker[Session]) -> Actor:
-    user, key = key_owner(session, text)
-    now = utcnow()
-    if needs_touch(key, now):
-        assert key.id is not None
-        with transaction(writer) as write:
-            touch(write, key.id, now)
-    # The key's own role and organization, never the account's: the key is what the admin granted.
-    assert user.id is not None
-    return Actor(user_id=user.id, role=Role(key.role), organization=key.organization,
-                 api_key_id=key.id)
+    return actor_for_token(session, token, settings.secret_key.get_secret_value())

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import text
 
-from api.deps import ReaderDep
+from api.deps import SessionDep
+from fairtrack.database import ping
 
 router = APIRouter(tags=["health"])
 
@@ -15,6 +15,6 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health)
-def health(session: ReaderDep) -> Health:
-    session.execute(text("SELECT 1"))
+def health(session: SessionDep) -> Health:
+    ping(session)
     return Health(status="ok", database="ok")

@@ -6,14 +6,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from accounts import keys
 from accounts.models import ApiKey
 from api.auth import AccountAdmin
-from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.deps import RegistryDep, SessionDep
 from api.errors import responses
-from fairtrack.database import transaction
+from casefile import accounts as units
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
-from workflow.road import Role
+from law.road import Role
 
 router = APIRouter(prefix="/admin/keys", tags=["admin"])
 AUTH = (NotAuthenticated, Forbidden)
@@ -56,27 +55,22 @@ def key_view(key: ApiKey) -> KeyView:
 
 
 @router.post("", status_code=201, response_model=NewKey, responses=responses(*AUTH, InvalidRequest))
-def create_key(data: KeyCreate, actor: AccountAdmin, writer: WriterDep, registry: RegistryDep) -> NewKey:
-    with transaction(writer) as session:
-        key, full = keys.create_key(
-            session, registry, name=data.name, role=Role(data.role),
-            organization=data.organization, created_by=actor.user_id,
-        )
-        view = key_view(key)
-    return NewKey(**view.model_dump(), key=full)
+def create_key(data: KeyCreate, actor: AccountAdmin, session: SessionDep, registry: RegistryDep) -> NewKey:
+    key, full = units.create_key(session, registry, name=data.name, role=Role(data.role),
+                                 organization=data.organization, created_by=actor.user_id)
+    return NewKey(**key_view(key).model_dump(), key=full)
 
 
 @router.get("", response_model=KeyList, responses=responses(*AUTH))
 def list_keys(
     actor: AccountAdmin,
-    session: ReaderDep,
+    session: SessionDep,
     organization: Annotated[str | None, Query(min_length=1, max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> KeyList:
-    return KeyList(items=[key_view(k) for k in keys.list_keys(session, organization, limit)])
+    return KeyList(items=[key_view(k) for k in units.list_keys(session, organization, limit)])
 
 
 @router.post("/{key_id}/revoke", response_model=KeyView, responses=responses(*AUTH, NotFound))
-def revoke_key(key_id: KeyId, actor: AccountAdmin, writer: WriterDep) -> KeyView:
-    with transaction(writer) as session:
-        return key_view(keys.revoke_key(session, key_id))
+def revoke_key(key_id: KeyId, actor: AccountAdmin, session: SessionDep) -> KeyView:
+    return key_view(units.revoke_key(session, key_id))

@@ -7,17 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.auth import FiguresReader, OversightActor
-from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.deps import RegistryDep, SessionDep
 from api.errors import responses
-from fairtrack.database import transaction
+from casefile.flags import triage as triage_unit
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from flags.schemas import FlagKind, FlagPage, FlagStatus, FlagTriage, FlagView, Severity
-from flags.service import FlagStateConflict, list_flags, triage_flag
+from flags.service import FlagStateConflict, list_flags
 from oversight.outcomes import DIMENSIONS, outcomes
 from oversight.schemas import Outcomes, Timeliness
 from oversight.sql import PERIODS
 from oversight.timeliness import timeliness
-from workflow.models import Application
 
 router = APIRouter(prefix="/oversight", tags=["oversight"])
 AUTH = (NotAuthenticated, Forbidden)
@@ -30,16 +29,10 @@ def _view(flag: object, reference: str) -> FlagView:
     return FlagView.model_validate({**vars(flag), "application": reference})
 
 
-def _reference(session: ReaderDep, application_id: int) -> str:
-    application = session.get(Application, application_id)
-    assert application is not None
-    return application.reference
-
-
 @router.get("/flags", response_model=FlagPage, responses=responses(*AUTH, InvalidRequest, NotFound))
 def read_flags(
     actor: FiguresReader,
-    session: ReaderDep,
+    session: SessionDep,
     kind: FlagKind | None = None,
     severity: Severity | None = None,
     status: FlagStatus | None = None,
@@ -65,17 +58,16 @@ def triage(
     flag_id: Annotated[int, Path(ge=1, le=MAX_FLAG_ID)],
     body: FlagTriage,
     actor: OversightActor,
-    writer: WriterDep,
+    session: SessionDep,
 ) -> FlagView:
-    with transaction(writer) as session:
-        flag = triage_flag(session, actor, flag_id, body.action.value, body.note)
-        return _view(flag, _reference(session, flag.application_id))
+    flag, reference = triage_unit(session, actor, flag_id, body.action.value, body.note)
+    return _view(flag, reference)
 
 
 @router.get("/timeliness", response_model=Timeliness, responses=responses(*AUTH, InvalidRequest))
 def read_timeliness(
     actor: FiguresReader,
-    session: ReaderDep,
+    session: SessionDep,
     registry: RegistryDep,
     regulator: Annotated[str | None, Query(max_length=80)] = None,
     stage: Annotated[str | None, Query(max_length=40)] = None,
@@ -90,7 +82,7 @@ def read_timeliness(
 @router.get("/outcomes", response_model=Outcomes, responses=responses(*AUTH, InvalidRequest))
 def read_outcomes(
     actor: FiguresReader,
-    session: ReaderDep,
+    session: SessionDep,
     registry: RegistryDep,
     by: Annotated[str, Query(description=f"One of {list(DIMENSIONS)}")] = "immigration_status",
     regulator: Annotated[str | None, Query(max_length=80)] = None,

@@ -6,41 +6,48 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from accounts.page_sessions import PageSession
 from accounts.service import authenticate, normalize_email
-from accounts.sessions import PageSession
-from api.deps import ReaderDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.limits import LimiterDep, client_address, enforce
-from api.sessions import TEMPLATES, CodecDep, CsrfChecked, PagePerson, SessionDep, save_session
+from api.page_sessions import (
+    TEMPLATES,
+    CsrfChecked,
+    PageCodecDep,
+    PagePerson,
+    PageSessionDep,
+    save_page_session,
+)
 from fairtrack.errors import NotAuthenticated
 
 router = APIRouter(include_in_schema=False)
 
 
 def _login_form(
-    request: Request, session: PageSession, sessions: CodecDep, settings: SettingsDep,
+    request: Request, page: PageSession, codec: PageCodecDep, settings: SettingsDep,
     error: str | None = None, status: int = 200,
 ) -> Response:
     response = TEMPLATES.TemplateResponse(
-        request, "login.html", {"csrf_token": session.csrf, "error": error}, status_code=status
+        request, "login.html", {"csrf_token": page.csrf, "error": error}, status_code=status
     )
-    save_session(response, request, sessions, session, settings.secure_cookies)
+    save_page_session(response, request, codec, page, settings.secure_cookies)
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, session: SessionDep, sessions: CodecDep, settings: SettingsDep
+    request: Request, page: PageSessionDep, codec: PageCodecDep, settings: SettingsDep
 ) -> Response:
-    return _login_form(request, session, sessions, settings)
+    return _login_form(request, page, codec, settings)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    session: CsrfChecked,
-    sessions: CodecDep,
+    page: CsrfChecked,
+    codec: PageCodecDep,
     settings: SettingsDep,
-    reader: ReaderDep,
+    session: SessionDep,
     limiter: LimiterDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1000)],
@@ -51,32 +58,32 @@ def login(
     enforce(limiter, settings, "login-account", normalize_email(email),
             settings.login_per_account, window)
     try:
-        user = authenticate(reader, email, password)
+        user = authenticate(session, email, password)
     except NotAuthenticated as exc:
-        return _login_form(request, session, sessions, settings, exc.message, status=401)
+        return _login_form(request, page, codec, settings, exc.message, status=401)
     assert user.id is not None
     response = RedirectResponse("/me", status_code=303)
-    save_session(response, request, sessions, session.logged_in(user.id, user.credentials_version),
+    save_page_session(response, request, codec, page.logged_in(user.id, user.credentials_version),
                  settings.secure_cookies)
     return response
 
 
 @router.get("/me", response_class=HTMLResponse)
 def my_account(
-    request: Request, user: PagePerson, session: SessionDep, sessions: CodecDep,
+    request: Request, user: PagePerson, page: PageSessionDep, codec: PageCodecDep,
     settings: SettingsDep,
 ) -> Response:
     response = TEMPLATES.TemplateResponse(
-        request, "me.html", {"user": user, "csrf_token": session.csrf, "lang": user.preferred_language}
+        request, "me.html", {"user": user, "csrf_token": page.csrf, "lang": user.preferred_language}
     )
-    save_session(response, request, sessions, session, settings.secure_cookies)
+    save_page_session(response, request, codec, page, settings.secure_cookies)
     return response
 
 
 @router.post("/logout")
 def logout(
-    request: Request, session: CsrfChecked, sessions: CodecDep, settings: SettingsDep
+    request: Request, page: CsrfChecked, codec: PageCodecDep, settings: SettingsDep
 ) -> Response:
     response = RedirectResponse("/login", status_code=303)
-    save_session(response, request, sessions, PageSession.anonymous(), settings.secure_cookies)
+    save_page_session(response, request, codec, PageSession.anonymous(), settings.secure_cookies)
     return response

@@ -3,25 +3,24 @@
 from fastapi import APIRouter
 
 from api.auth import ApplicantActor
-from api.deps import ReaderDep, RegistryDep, WriterDep
+from api.deps import RegistryDep, SessionDep
 from api.errors import responses
-from fairtrack.database import transaction
+from casefile.profiles import replace_profile as replace
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated
 from profiles.schemas import ProfileData, ProfileView
-from profiles.service import get_profile, put_profile
+from profiles.service import get_profile
 
 router = APIRouter(prefix="/me", tags=["profile"])
 AUTH = (NotAuthenticated, Forbidden)
 
 
 @router.get("/profile", response_model=ProfileView, responses=responses(*AUTH))
-def read_profile(actor: ApplicantActor, session: ReaderDep) -> ProfileView:
+def read_profile(actor: ApplicantActor, session: SessionDep) -> ProfileView:
     return get_profile(session, actor)
 
 
 @router.put("/profile", response_model=ProfileView, responses=responses(*AUTH, InvalidRequest))
 def replace_profile(
-    data: ProfileData, actor: ApplicantActor, writer: WriterDep, registry: RegistryDep
+    data: ProfileData, actor: ApplicantActor, session: SessionDep, registry: RegistryDep
 ) -> ProfileView:
-    with transaction(writer) as session:
-        return put_profile(session, actor, registry, data)
+    return replace(session, actor, registry, data)

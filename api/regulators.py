@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query
 
-from api.deps import ReaderDep, RegistryDep
+from api.deps import RegistryDep, SessionDep
 from api.errors import responses
 from fairtrack.errors import InvalidRequest, NotFound
 from regulators import views
@@ -85,7 +85,7 @@ def read_regulator(
     response_model=RulesHistory,
     responses=responses(NotFound, InvalidRequest),
 )
-def list_rules_versions(slug: Slug, registry: RegistryDep, session: ReaderDep) -> RulesHistory:
+def list_rules_versions(slug: Slug, registry: RegistryDep, session: SessionDep) -> RulesHistory:
     """Every rules version known, newest first: an application shows the one that governs it."""
     return views.history(session, registry, slug)
 
@@ -99,7 +99,7 @@ def read_rules_version(
     slug: Slug,
     version: Annotated[int, Path(ge=1, le=1_000_000)],
     registry: RegistryDep,
-    session: ReaderDep,
+    session: SessionDep,
     lang: Lang = None,
     accept_language: AcceptLanguage = None,
 ) -> RegulatorDetail:

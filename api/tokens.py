@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accounts import tokens
 from accounts.security import pseudonym
-from accounts.service import authenticate, normalize_email
-from api.deps import SettingsDep, WriterDep
+from accounts.service import normalize_email
+from api.deps import SessionDep, SettingsDep
 from api.errors import responses
 from api.limits import LimiterDep, RateLimited, client_address, enforce
-from fairtrack.database import transaction
+from casefile import accounts as units
 from fairtrack.errors import NotAuthenticated
 
 router = APIRouter(tags=["auth"])
@@ -49,7 +49,7 @@ def _token(pair: tokens.TokenPair) -> Token:
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
-    writer: WriterDep,
+    session: SessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
 ) -> Token:
@@ -59,9 +59,7 @@ def token(
     enforce(limiter, settings, "login-account", normalize_email(form.username),
             settings.login_per_account, window)
     try:
-        with transaction(writer) as session:
-            user = authenticate(session, form.username, form.password)
-            pair = tokens.issue_pair(session, user, settings)
+        user, pair = units.log_in(session, settings, form.username, form.password)
     except NotAuthenticated:
         # Keyed hashes only: enough to correlate attempts, never the email or the address.
         secret = settings.secret_key.get_secret_value()
@@ -74,5 +72,5 @@ def token(
 
 
 @router.post("/auth/refresh", response_model=Token, responses=responses(NotAuthenticated))
-def refresh(data: RefreshRequest, writer: WriterDep, settings: SettingsDep) -> Token:
-    return _token(tokens.refresh(writer, data.refresh_token, settings))
+def refresh(data: RefreshRequest, session: SessionDep, settings: SettingsDep) -> Token:
+    return _token(units.refresh(session, data.refresh_token, settings))

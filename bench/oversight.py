@@ -18,25 +18,24 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from sqlalchemy import func, select, text  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
-from accounts.actor import Actor  # noqa: E402
-from fairtrack.columns import utcnow  # noqa: E402
-from fairtrack.database import (  # noqa: E402
+from accounts.actor import Actor
+from cli.demo import generate
+from fairtrack.columns import utcnow
+from fairtrack.database import (
     make_engine,
     make_sessionmaker,
     scratch_postgres_database,
-    transaction,
 )
-from fairtrack.demo import generate  # noqa: E402
-from fairtrack.migrate import upgrade  # noqa: E402
-from oversight.outcomes import DIMENSIONS, outcomes  # noqa: E402
-from oversight.timeliness import timeliness  # noqa: E402
-from regulators.registry import get_registry  # noqa: E402
-from workflow.calendar import local_date  # noqa: E402
-from workflow.models import Application  # noqa: E402
-from workflow.road import Role  # noqa: E402
+from fairtrack.migrate import upgrade
+from law.calendar import local_date
+from law.road import Role
+from oversight.outcomes import DIMENSIONS, outcomes
+from oversight.timeliness import timeliness
+from regulators.registry import get_registry
+from workflow.models import Application
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OVERSIGHT = Actor(user_id=None, role=Role.oversight)
@@ -61,7 +60,7 @@ def bench(url: str, applications: int, repeat: int) -> None:
         existing = session.scalar(select(func.count()).select_from(Application)) or 0
     if existing < applications:
         began = time.perf_counter()
-        with transaction(sessions) as session:
+        with sessions() as session:
             generate(session, registry, applications - existing, seed=4)
         print(f"demo data: {applications - existing} applications in {time.perf_counter() - began:.0f} s")
     with engine.connect() as conn:

@@ -25,22 +25,22 @@ from typing import Any
 # put the project root there instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy import Engine, text
 
-from accounts.actor import Actor  # noqa: E402
-from accounts.service import create_user  # noqa: E402
-from fairtrack.database import (  # noqa: E402
+from accounts.actor import Actor
+from accounts.service import create_user
+from casefile.applications import apply_event, create_application
+from fairtrack.database import (
     make_engine,
     make_sessionmaker,
     scratch_postgres_database,
     transaction,
 )
-from fairtrack.migrate import upgrade  # noqa: E402
-from regulators.registry import get_registry  # noqa: E402
-from workflow.ledger import chain_hash, visit_durations  # noqa: E402
-from workflow.road import Role  # noqa: E402
-from workflow.schemas import ApplicationCreate, EventRequest  # noqa: E402
-from workflow.service import apply_event, create_application  # noqa: E402
+from fairtrack.migrate import upgrade
+from law.road import Role
+from regulators.registry import get_registry
+from workflow.ledger import chain_hash, visit_durations
+from workflow.schemas import ApplicationCreate, EventRequest
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # A loop the road allows forever: the regulator asks for information, the applicant provides it.

@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from deadlines.law import WINDOWS, windows_opening
 from deadlines.models import Deadline
 from fairtrack.errors import NotFound
+from law.calendar import add_business_days, business_days_between, local_date, period_end
+from law.road import ACT_OF_PARTY, STATE_INFO, Clock, Fact
+from law.standards import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
+from law.windows import WINDOWS, windows_opening
 from regulators.registry import Registry
-from regulators.schema import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
 from regulators.service import rules_of
-from workflow.calendar import add_business_days, business_days_between, local_date, period_end
 from workflow.models import Application, Event
-from workflow.road import ACT_OF_PARTY, STATE_INFO, Clock, Fact
 
 SERVICE_STANDARD, STATUTORY_WINDOW = "service_standard", "statutory_window"
 OPEN = "open"

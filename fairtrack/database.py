@@ -1,4 +1,11 @@
-"""Database engines and sessions for SQLite (the zero-set-up default) and PostgreSQL (production)."""
+"""Database engines and sessions for SQLite (the zero-set-up default) and PostgreSQL (production),
+and the one way to write: a unit of work on a session.
+
+A session reads in a plain transaction. `unit_of_work` ends any read transaction first (its
+connection goes back to the pool), then begins a write transaction: BEGIN IMMEDIATE on SQLite, so
+that a second writer waits for the first instead of failing to upgrade its lock. A request thus
+holds at most one pooled connection at a time.
+"""
 
 import uuid
 from collections.abc import Iterator
@@ -8,32 +15,30 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+# The execution option a write transaction's connection carries (read by the SQLite BEGIN hook).
+WRITE = "fairtrack_write"
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, for_reads: bool = False, **kwargs: Any) -> Engine:
-    """An engine for units of work, or (`for_reads`) for read-only sessions.
-
-    On PostgreSQL both are alike. On SQLite a writer's transaction takes the write lock at BEGIN,
-    while a reader's does not, so that a request's read session never blocks its own write.
-    """
+def make_engine(url: str, **kwargs: Any) -> Engine:
     if is_sqlite(url):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
-        _configure_sqlite(engine, immediate=not for_reads)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine, immediate: bool) -> None:
-    """WAL, foreign keys, and for writers BEGIN IMMEDIATE.
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE for write transactions.
 
     pysqlite's default deferred BEGIN lets two writers both read, then fail to upgrade their lock
     ("database is locked") instead of waiting; BEGIN IMMEDIATE makes the second writer wait its turn,
-    which is what the version check on applications expects.
+    which is what the version check on applications expects. Reads begin deferred: they never wait.
     """
 
     @event.listens_for(engine, "connect")
@@ -47,7 +52,8 @@ def _configure_sqlite(engine: Engine, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        write = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -55,10 +61,39 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """One write transaction on `session`: commit on success, roll back on any error.
+
+    A read transaction still open on the session (the caller's account, read to authorize) ends
+    first; nothing was written in it. The unit starts from an empty identity map, as a new session
+    would: rows read before it are read again, under its locks, never taken from a stale copy.
+    Inside another unit of work on the same session it joins that one, which commits.
+    """
+    if session.info.get(WRITE):
         yield session
+        return
+    if session.in_transaction():
+        session.commit()
+    session.expunge_all()
+    with session.begin():
+        session.connection(execution_options={"fairtrack_write": True})  # WRITE
+        session.info[WRITE] = True
+        try:
+            yield session
+        finally:
+            session.info[WRITE] = False
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A new session and one unit of work on it (the command line, the scan, tests)."""
+    with factory() as session, unit_of_work(session):
+        yield session
+
+
+def ping(session: Session) -> None:
+    """One round trip: the database answers."""
+    session.execute(text("SELECT 1"))
 
 
 @contextmanager

@@ -2,15 +2,30 @@
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import UniqueConstraint, select
 from sqlalchemy.orm import Session
-from sqlmodel import col
+from sqlmodel import Column, Field, SQLModel, col
 
-from fairtrack.columns import utcnow
+from fairtrack.columns import JSONDocument, UTCDateTime, utcnow
 from fairtrack.errors import IdempotencyKeyReused
-from workflow.models import IdempotencyRecord
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a write sent with an Idempotency-Key, returned again to any retry."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    key: str = Field(max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
 def fingerprint(scope: str, body: dict[str, Any]) -> str:

@@ -30,30 +30,21 @@ from sqlmodel import col
 from deadlines.models import Deadline
 from deadlines.service import SERVICE_STANDARD, STATUTORY_WINDOW
 from flags.models import Flag
+from law.calendar import business_days_between, local_date
+from law.fairness import (
+    AT_RISK_DAYS,
+    CANADIAN_EXPERIENCE_RULE,
+    DELAY_GRADES,
+    LANGUAGE_TEST_RULE,
+    REASONS_RULE,
+    RECORDING_LAG_DAYS,
+    URGENT_DAYS,
+)
+from law.road import CLOSED_STATES
 from profiles.models import ApplicantProfile
 from regulators.registry import Registry
-from workflow.calendar import business_days_between, local_date
 from workflow.models import Application, Event
-from workflow.road import CLOSED_STATES
 
-# Project defaults (facts/ontario.md s. 7), not law.
-AT_RISK_DAYS = 7  # calendar days before an applicant's window closes
-URGENT_DAYS = 2  # project choice: an at-risk window this close is high severity
-RECORDING_LAG_DAYS = 10  # business days between occurring and recording
-# Project choice for `delay`'s "severity by how far": share of the standard overrun.
-DELAY_GRADES = ((0.25, "low"), (1.0, "medium"))
-
-CANADIAN_EXPERIENCE_RULE = (
-    "FARPACTA as amended by the Working for Workers Act, 2021: no Canadian work experience "
-    "requirement unless the Minister grants an exemption (in force 2 December 2023, to verify)"
-)
-LANGUAGE_TEST_RULE = (
-    "FARPACTA as amended: regulators must accept English/French tests approved under IRPA "
-    "(section and regulation numbers to verify)"
-)
-REASONS_RULE = (
-    "Written reasons: RHPA Code (the committee's order and reasons in writing); FARPACTA s. 8"
-)
 NO_REASONS_SEVERITY = {"refused": "high", "dismissed": "high",
                        "registered_with_conditions": "medium", "requirements": "medium"}
 

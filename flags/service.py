@@ -14,10 +14,10 @@ from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from flags.models import Flag
 from flags.rules import EVENT_CAN_RAISE, RULES, Finding
+from law.calendar import local_date
+from law.road import Role
 from regulators.registry import Registry
-from workflow.calendar import local_date
 from workflow.models import Application, Event
-from workflow.road import Role
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 CHUNK = 1000

@@ -5,7 +5,7 @@ from sqlalchemy import Connection
 
 from fairtrack.database import is_sqlite, make_engine
 from fairtrack.settings import get_settings
-from fairtrack.tables import metadata
+from migrations.tables import metadata
 
 
 def _configure(connection: Connection) -> None:

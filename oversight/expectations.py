@@ -7,10 +7,10 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from fairtrack.columns import UTCDateTime, utcnow
+from law.road import STATE_INFO, Clock, Stage
 from oversight.schemas import Expectation
 from oversight.sql import percentile
 from workflow.models import Application
-from workflow.road import STATE_INFO, Clock, Stage
 
 # The open visits at this regulator and stage; those that entered the stage earlier are ahead.
 QUEUE = """

@@ -6,11 +6,11 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest
+from law.road import CLOSED_STATES
 from oversight.schemas import OutcomeRow, Outcomes
 from oversight.scope import regulator_in_scope
 from oversight.sql import days_between, percentile
 from regulators.registry import Registry
-from workflow.road import CLOSED_STATES
 
 # Small cells could identify people: fewer than 10 people and the figures are withheld (the issue).
 MINIMUM_CELL = 10

@@ -2,8 +2,8 @@
 
 from accounts.actor import Actor
 from fairtrack.errors import Forbidden, InvalidRequest
+from law.road import Role
 from regulators.registry import Registry
-from workflow.road import Role
 
 
 def regulator_in_scope(actor: Actor, registry: Registry, asked: str | None) -> str | None:

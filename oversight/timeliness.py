@@ -15,12 +15,12 @@ from accounts.actor import Actor
 from deadlines.service import SERVICE_STANDARD
 from fairtrack.columns import UTCDateTime, utcnow
 from fairtrack.errors import InvalidRequest
+from law.calendar import TORONTO, local_date
+from law.road import Stage
 from oversight.schemas import Timeliness, TimelinessRow
 from oversight.scope import regulator_in_scope
 from oversight.sql import PERIODS, percentile, period
 from regulators.registry import Registry
-from workflow.calendar import TORONTO, local_date
-from workflow.road import Stage
 
 TIMED_STAGES = tuple(s.value for s in Stage if s not in (Stage.intake, Stage.closed))
 # The dates a window may name: wide enough for any licensing history, narrow enough that the

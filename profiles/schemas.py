@@ -7,7 +7,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fairtrack.columns import utcnow
-from workflow.calendar import local_date
+from law.calendar import local_date
 
 
 class ImmigrationStatus(StrEnum):

@@ -1,20 +1,13 @@
-"""Reading and replacing an applicant's own profile; a new language test is checked at once."""
+"""Reading and replacing an applicant's own profile."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.columns import utcnow
 from fairtrack.errors import Forbidden
-from flags.rules import language_test
-from flags.service import store_findings
+from law.road import Role
 from profiles.models import ApplicantProfile
 from profiles.schemas import ProfileData, ProfileView
-from regulators.registry import Registry
-from workflow.calendar import local_date
-from workflow.models import Application
-from workflow.road import CLOSED_STATES, Role
 
 
 def _owner(actor: Actor) -> int:
@@ -33,7 +26,8 @@ def get_profile(session: Session, actor: Actor) -> ProfileView:
     return _view(session.get(ApplicantProfile, _owner(actor)))
 
 
-def put_profile(session: Session, actor: Actor, registry: Registry, data: ProfileData) -> ProfileView:
+def put_profile(session: Session, actor: Actor, data: ProfileData) -> ProfileView:
+    """Replace the caller's profile (casefile.profiles checks the language test it declares)."""
     user_id = _owner(actor)
     profile = session.get(ApplicantProfile, user_id, with_for_update=True)
     now = utcnow()
@@ -44,12 +38,4 @@ def put_profile(session: Session, actor: Actor, registry: Registry, data: Profil
         setattr(profile, name, value)
     profile.updated_at = now
     session.flush()
-    open_ids = session.scalars(
-        select(col(Application.id)).where(
-            col(Application.applicant_id) == user_id, col(Application.state).not_in(CLOSED_STATES)
-        )
-    )
-    today = local_date(now)
-    for app_id in open_ids.all():
-        store_findings(session, language_test(session, registry, today, app_id), now)
     return _view(profile)

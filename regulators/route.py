@@ -9,17 +9,10 @@ end at the Divisional Court. A regulator that assesses credentials itself has no
 
 from dataclasses import dataclass
 
-from deadlines.law import WindowLaw, windows_on_route
+from law.standards import StandardStage
+from law.windows import WindowKind, WindowLaw, windows_on_route
 from regulators.registry import DIVISIONAL_COURT, Registry
-from regulators.schema import (
-    Body,
-    Names,
-    Regulator,
-    Sector,
-    ServiceStandard,
-    StandardStage,
-    WindowKind,
-)
+from regulators.schema import Body, Names, Regulator, Sector, ServiceStandard
 
 DIVISIONAL_COURT_BODY = Body(
     slug=DIVISIONAL_COURT,

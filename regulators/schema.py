@@ -6,6 +6,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from law.standards import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
+
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -14,42 +16,6 @@ class Sector(StrEnum):
     non_health = "non_health"  # FARPACTA Schedule 1: internal review or appeal by the body
     trades = "trades"  # Skilled Trades Ontario, also under FARPACTA
 
-
-class StandardStage(StrEnum):
-    assessment = "assessment"
-    regulator_review = "regulator_review"
-    internal_committee = "internal_committee"
-    appeal_board = "appeal_board"
-    divisional_court = "divisional_court"
-
-
-class DayCount(StrEnum):
-    calendar = "calendar"
-    business = "business"
-
-
-class WindowKind(StrEnum):
-    """A time limit the law gives the applicant, named by what it is for.
-
-    The windows themselves (days, counting, citation) are law, the same for every regulator on a
-    route: deadlines/law.py holds them, not the regulators' files.
-    """
-
-    committee_submissions = "committee_submissions"  # written submissions after a referral
-    appeal_board_request = "appeal_board_request"  # require the appeal board to review or hear
-    divisional_court_appeal = "divisional_court_appeal"  # appeal the appeal board's decision
-
-
-# Project defaults, not law (facts/ontario.md s. 7): used where a regulator publishes no standard,
-# and shown as defaults wherever they appear.
-PROJECT_DEFAULTS: dict[StandardStage, tuple[int, DayCount]] = {
-    StandardStage.assessment: (35, DayCount.business),
-    StandardStage.regulator_review: (60, DayCount.business),
-    StandardStage.internal_committee: (60, DayCount.business),
-    StandardStage.appeal_board: (180, DayCount.calendar),
-    StandardStage.divisional_court: (365, DayCount.calendar),
-}
-PROJECT_DEFAULT_SOURCE = "FairTrack project default (facts/ontario.md s. 7); not law"
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -4,16 +4,14 @@ A stored rules version is part of the record (applications point at it), so it n
 rules need a new `rules_version`. A sync that would rewrite history is refused, naming the file.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Engine, inspect, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from fairtrack.columns import utcnow
-from fairtrack.database import transaction
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from regulators.registry import (
     Registry,
@@ -23,8 +21,6 @@ from regulators.registry import (
     without_retired_keys,
 )
 from regulators.schema import Regulator
-
-log = logging.getLogger("fairtrack.regulators")
 
 # Any constant will do: it only has to be the same for every process syncing this database.
 _SYNC_LOCK_KEY = 0x4654_5245_4753
@@ -169,19 +165,3 @@ def sync_registry(session: Session, registry: Registry, now: datetime | None = N
     ))
     session.flush()
     return report
-
-
-def sync_on_start(engine: Engine, sessions: sessionmaker[Session], registry: Registry) -> None:
-    """At start-up, load the files when their digest differs from the last sync.
-
-    A database not yet migrated is left alone (`fairtrack db upgrade` comes first); a conflict
-    stops the start, since the rules in force would otherwise be wrong.
-    """
-    if not inspect(engine).has_table(RegistrySync.__tablename__):
-        log.warning("registry not synced: the database has no %s table; run `fairtrack db "
-                    "upgrade`", RegistrySync.__tablename__)
-        return
-    with transaction(sessions) as session:
-        report = sync_registry(session, registry)
-    if report.changed:
-        log.info("regulator registry synced: %s", report.summary())

@@ -4,18 +4,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from deadlines.law import WindowLaw, windows_on_route
 from fairtrack.errors import InvalidRequest, NotFound
+from law.windows import WindowLaw, windows_on_route
 from regulators.registry import Registry
 from regulators.route import route_of
-from regulators.schema import (
-    Body,
-    Names,
-    Profession,
-    Regulator,
-    Sector,
-    ServiceStandard,
-)
+from regulators.schema import Body, Names, Profession, Regulator, Sector, ServiceStandard
 from regulators.schemas import (
     AssessorPage,
     AssessorView,

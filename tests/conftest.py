@@ -19,7 +19,7 @@ from api.app import create_app
 from fairtrack.database import make_engine, make_sessionmaker, scratch_postgres_database
 from fairtrack.migrate import upgrade
 from fairtrack.settings import Settings, get_settings
-from fairtrack.tables import metadata
+from migrations.tables import metadata
 from regulators.registry import Registry, get_registry
 from tests.road import Road
 
@@ -113,7 +113,6 @@ def app(settings: Settings, engine: Engine) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
     application.state.engine.dispose()
-    application.state.reader_engine.dispose()
 
 
 @pytest.fixture

@@ -9,15 +9,16 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import Actor
+from casefile.applications import apply_event, create_application
 from deadlines.models import Deadline
 from flags.models import Flag
+from law.calendar import TORONTO
+from law.road import Role
 from regulators.registry import Registry
 from tests.road import Person, Road
-from workflow.calendar import TORONTO
 from workflow.models import Application, Event
-from workflow.road import Role
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application, parse_reference
+from workflow.service import parse_reference
 
 
 def noon(day: date) -> datetime:

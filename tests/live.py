@@ -30,5 +30,4 @@ def serving(app: FastAPI, backlog: int = 16) -> Iterator[str]:
         thread.join(timeout=30)
         listening.close()
         app.state.engine.dispose()
-        app.state.reader_engine.dispose()
     assert not thread.is_alive(), "uvicorn did not stop within 30 s"

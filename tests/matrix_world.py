@@ -13,8 +13,8 @@ from accounts.models import User
 from accounts.security import issue_token
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
+from law.road import Role
 from tests.road import PASSWORD, Person, Road
-from workflow.road import Role
 
 # Every column of the matrix: the six roles (applicants and regulators twice, one of them outside
 # the record's scope), an organization's API key, and three callers whose credentials fail.

@@ -15,12 +15,14 @@ from accounts.actor import Actor
 from accounts.models import User
 from accounts.security import hash_password, issue_token
 from accounts.service import STAFF_ROLES
+from casefile.applications import create_application
+from casefile.scan import ScanReport, scan
 from fairtrack.database import transaction
+from law.road import Role
 from regulators.registry import Registry
 from workflow.models import Application, Event, StageInterval
-from workflow.road import Role
 from workflow.schemas import ApplicationCreate
-from workflow.service import create_application, parse_reference
+from workflow.service import parse_reference
 
 PASSWORD = "correct-horse-battery"
 
@@ -132,6 +134,11 @@ class Road:
         secret = self.client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
         token = issue_token(user_id, secret, 30)
         return Person(self, user_id, email, role, organization, token)
+
+    def scan(self, registry: Registry, now: datetime | None = None) -> ScanReport:
+        """The periodic scan, as `fairtrack scan` runs it."""
+        with self.sessions() as session:
+            return scan(session, registry, now=now)
 
     def applicant(self) -> Person:
         return self.person(Role.applicant)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from accounts.models import User
 from accounts.security import issue_token, verify_password
-from fairtrack.cli import app as cli
+from cli.main import app as cli
 from fairtrack.columns import utcnow
 from tests.conftest import TEST_SECRET
 from tests.road import PASSWORD, Person, Road

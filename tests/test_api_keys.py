@@ -8,11 +8,11 @@ from typer.testing import CliRunner
 
 from accounts.models import ApiKey, User
 from accounts.security import NO_PASSWORD, new_api_key
-from fairtrack.cli import app as cli
+from cli.main import app as cli
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
+from law.road import Role
 from tests.road import Person, Road, password_hash
-from workflow.road import Role
 
 V1 = "/api/v1"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.calendar import (
+from law.calendar import (
     DayRule,
     act_holidays,
     add_business_days,

@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from casefile import applications as units
 from fairtrack.errors import DomainError
+from fairtrack.idempotency import IdempotencyRecord
 from fairtrack.settings import Settings
 from regulators.registry import Registry
 from tests.live import serving
 from tests.road import Person, Road
-from workflow import flows
-from workflow.models import Application, Event, IdempotencyRecord
+from workflow.models import Application, Event
 from workflow.schemas import EventRequest
 from workflow.service import parse_reference
 from workflow.verify import check_stored
@@ -84,7 +85,8 @@ def test_twenty_conflicting_events_through_the_domain_flow_give_one_success(
         def attempt() -> tuple[int, Any]:
             request = EventRequest(trigger=trigger, expected_version=2)
             try:
-                return flows.record_event(sessions, person.actor, registry, ref, request)
+                with sessions() as session:
+                    return units.record_event(session, person.actor, registry, ref, request)
             except DomainError as refusal:
                 return refusal.status_code, refusal.body()
         return attempt

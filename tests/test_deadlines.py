@@ -10,10 +10,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from flags.scan import scan
+from law.calendar import TORONTO
 from tests.histories import Cast, deadlines, flags, noon, on, window
 from tests.road import Road
-from workflow.calendar import TORONTO
 
 # (day the window opens, its last day worked out by hand, why)
 ACT_CASES = [
@@ -110,20 +109,20 @@ def test_the_scan_lapses_a_window_that_ran_out_unused_and_only_then(road: Road) 
     cast = Cast(road)
     ref = cast.cno_refused_by_committee(date(2026, 1, 5), date(2026, 3, 4))
     last_day = datetime.combine(date(2026, 4, 4), time(23, 0), tzinfo=TORONTO)
-    assert scan(road.sessions, road.registry, now=last_day).lapsed == []
+    assert road.scan(road.registry, now=last_day).lapsed == []
     assert road.snapshot(ref).state == "refused_appealable"
-    report = scan(road.sessions, road.registry, now=noon(date(2026, 4, 5)))
+    report = road.scan(road.registry, now=noon(date(2026, 4, 5)))
     assert report.lapsed == [ref]
     assert road.snapshot(ref).state == "refused"
     assert window(road, ref, "appeal_board_request").status == "lapsed"
     events = cast.applicant.get(f"/applications/{ref}/timeline").json()["events"]
     assert (events[-1]["trigger"], events[-1]["actor_role"]) == ("lapse", "system")
-    assert scan(road.sessions, road.registry, now=noon(date(2026, 4, 6))).lapsed == []
+    assert road.scan(road.registry, now=noon(date(2026, 4, 6))).lapsed == []
 
 
 def test_the_committee_window_lapses_into_committee_review(road: Road) -> None:
     ref = Cast(road).cno_referred(date(2026, 1, 5), date(2026, 3, 4))
-    scan(road.sessions, road.registry, now=noon(date(2026, 4, 6)))
+    road.scan(road.registry, now=noon(date(2026, 4, 6)))
     assert road.snapshot(ref).state == "committee_review"
     assert window(road, ref, "committee_submissions").status == "lapsed"
 

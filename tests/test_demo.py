@@ -7,16 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
+from cli.demo import DEMO_PASSWORD, demo_email, generate
 from deadlines.models import Deadline
 from deadlines.service import STATUTORY_WINDOW
 from fairtrack.database import transaction
-from fairtrack.demo import DEMO_PASSWORD, demo_email, generate
 from flags.models import Flag
+from law.road import CLOSED_STATES
 from regulators.registry import Registry
 from tests.histories import replay_through_the_write_path
 from tests.road import Road
 from workflow.models import Application, Event, StageInterval
-from workflow.road import CLOSED_STATES
 from workflow.verify import verify_all
 
 APPLICATIONS = 200

@@ -8,7 +8,6 @@ from sqlalchemy import Engine, event
 
 from fairtrack.columns import utcnow
 from flags.rules import RULES
-from flags.scan import scan
 from tests.histories import Cast, flags
 from tests.road import Person, Road
 
@@ -55,7 +54,7 @@ def test_delay_is_raised_past_the_standard_graded_by_how_far(road: Road) -> None
 
 def test_no_delay_within_the_standard(road: Road) -> None:
     ref = peo_under_review(Cast(road), 5)
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert "delay" not in kinds(road, ref)
 
 
@@ -92,7 +91,7 @@ def test_deadline_at_risk_within_seven_days_of_the_last_day(road: Road) -> None:
 
 def test_no_deadline_at_risk_with_weeks_left(road: Road) -> None:
     ref = cno_refused(Cast(road), 2)
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert "deadline_at_risk" not in kinds(road, ref)
 
 
@@ -111,7 +110,7 @@ def test_no_canadian_experience_flag_for_other_requirements(road: Road) -> None:
     ref = peo_under_review(cast, 1)
     cast.peo.step(ref, "issue_decision", outcome="requirements", reasons="Write the PPE.",
                   requirements=["examination"])
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert "canadian_experience" not in kinds(road, ref)
 
 
@@ -167,7 +166,7 @@ def test_no_recording_lag_for_a_prompt_record(road: Road) -> None:
     cast = Cast(road)
     ref = cast.applicant.opened_on(utcnow() - timedelta(days=5), "peo", "p-eng")
     at(cast.applicant, ref, "submit", 3)
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert "recording_lag" not in kinds(road, ref)
 
 
@@ -176,9 +175,9 @@ def test_the_scan_twice_gives_the_same_flags(road: Road) -> None:
     peo_under_review(cast, 200)
     cno_refused(cast, 27)
     later = utcnow() + timedelta(days=1)
-    scan(road.sessions, road.registry, now=later)
+    road.scan(road.registry, now=later)
     first = [(f.id, f.kind, f.occurrence, f.severity, f.status) for f in flags(road)]
-    second = scan(road.sessions, road.registry, now=later)
+    second = road.scan(road.registry, now=later)
     assert second.raised == {} and second.lapsed == []
     assert [(f.id, f.kind, f.occurrence, f.severity, f.status) for f in flags(road)] == first
 
@@ -193,7 +192,7 @@ def _statements_in_scan(road: Road) -> int:
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        assert scan(road.sessions, road.registry).raised == {}
+        assert road.scan(road.registry).raised == {}
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(sent)
@@ -210,10 +209,10 @@ def test_a_second_scan_rereads_no_history_whatever_the_number_of_applications(ro
     """Flagged occurrences are left out in SQL: a rescan's work does not grow with the history."""
     cast = Cast(road)
     _late_appeals(cast, 2)
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     few = _statements_in_scan(road)
     _late_appeals(cast, 6)
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert {"statutory_limit", "recording_lag"} <= {f.kind for f in flags(road)}
     many = _statements_in_scan(road)
     assert many == few
@@ -226,7 +225,7 @@ def test_a_second_scan_rereads_no_history_whatever_the_number_of_applications(ro
 def test_the_scan_raises_what_the_write_path_could_not_see_yet(road: Road) -> None:
     ref = peo_under_review(Cast(road), 10)
     assert "delay" not in kinds(road, ref)
-    report = scan(road.sessions, road.registry, now=utcnow() + timedelta(days=120))
+    report = road.scan(road.registry, now=utcnow() + timedelta(days=120))
     assert report.raised.get("delay") == 1
     assert "delay" in kinds(road, ref)
 
@@ -254,7 +253,7 @@ def test_triage_lifecycle_and_a_resolved_flag_raised_again_when_it_recurs(road: 
     assert resolved.json()["status"] == "resolved"
     assert _triage(fairness, flag.id, action="resolve", note="again").status_code == 409
     assert road.snapshot(ref) == before  # triage never moves the application
-    scan(road.sessions, road.registry)
+    road.scan(road.registry)
     assert len(flags(road, ref, "canadian_experience")) == 1  # the same occurrence stays resolved
     cast.applicant.step(ref, "provide_information")
     cast.peo.step(ref, "issue_decision", outcome="requirements", reasons="Still one year.",

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
+from cli.demo import generate
 from fairtrack.database import transaction
-from fairtrack.demo import generate
 from flags.service import raise_flags
+from law.calendar import local_date
 from regulators.registry import Registry
 from tests.histories import replay_through_the_write_path
-from workflow.calendar import local_date
 from workflow.models import Application, Event
 
 

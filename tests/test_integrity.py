@@ -8,14 +8,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 from typer.testing import CliRunner
 
-from fairtrack.cli import app as cli
+from casefile.applications import apply_event
+from cli.main import app as cli
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from tests.road import Road
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
-from workflow.service import apply_event, parse_reference
+from workflow.service import parse_reference
 from workflow.visits import Stay, fold_visits
 
 runner = CliRunner()

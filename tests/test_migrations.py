@@ -9,12 +9,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
 
+from cli.demo import generate
 from fairtrack.database import make_engine, make_sessionmaker, transaction
-from fairtrack.demo import generate
 from fairtrack.migrate import alembic_config, upgrade
-from fairtrack.tables import metadata
+from law.calendar import local_date
+from migrations.tables import metadata
 from regulators.registry import get_registry
-from workflow.calendar import local_date
 from workflow.models import StageVisit
 
 

@@ -9,16 +9,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from accounts.actor import Actor
 from accounts.models import User
+from casefile.applications import apply_event, create_application
 from fairtrack.database import transaction
+from law.calendar import TORONTO
+from law.road import Role
 from oversight.timeliness import timeliness
 from regulators.registry import DATA_DIR, Registry, load_registry
 from regulators.sync import sync_registry
 from tests.histories import Cast, noon, on
 from tests.road import Person, Road
-from workflow.calendar import TORONTO
-from workflow.road import Role
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application
 
 
 def peo_decided(cast: Cast, submitted: date, decided: date, pause: tuple[date, date] | None = None,

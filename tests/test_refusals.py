@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from fairtrack.columns import utcnow
+from law.road import Role
 from tests.road import Person, Road
-from workflow.road import Role
 
 REGISTRAR_UNDER_REVIEW = [
     {"trigger": "request_information", "outcomes": []},

@@ -14,18 +14,18 @@ from typer.testing import CliRunner
 from accounts.actor import Actor
 from accounts.models import User
 from api.app import create_app
-from fairtrack.cli import app as cli
+from casefile.applications import apply_event, create_application
+from cli.main import app as cli
 from fairtrack.database import transaction
 from fairtrack.settings import Settings, get_settings
+from law.road import Role
+from law.standards import StandardStage
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from regulators.registry import DATA_DIR, Registry, content_hash, load_registry
-from regulators.schema import StandardStage
 from regulators.service import rules_of, rules_version_in_force
 from regulators.sync import RegistryConflict, sync_registry
 from workflow.models import Application
-from workflow.road import Role
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application
 
 PEO_V1 = '{ stage = "regulator_review", published = false },'
 # A made-up published figure, for this scenario only: the shipped files publish none.
@@ -204,7 +204,6 @@ def test_start_up_syncs_only_when_the_files_changed(
     for _ in range(2):
         app = create_app(settings)
         app.state.engine.dispose()
-        app.state.reader_engine.dispose()
     with sessions() as session:
         assert _count(session, RegulatorRules) == 42
         assert _count(session, RegistrySync) == 1  # the second start found the same digest

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from deadlines.law import WINDOWS
+from law.windows import WINDOWS
 from regulators.registry import Registry
 
 

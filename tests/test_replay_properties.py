@@ -19,22 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from accounts.actor import SYSTEM, Actor
 from accounts.models import User
+from casefile.applications import apply_event, create_application
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from fairtrack.errors import DomainError
-from regulators.registry import DIVISIONAL_COURT, Registry
-from tests.road import Person, Road, password_hash
-from workflow.machine import (
-    TRIGGERS,
-    StepRefused,
-    Walk,
-    allowed_triggers,
-    available_steps,
-    fire,
-)
-from workflow.models import Application, Event, StageInterval
-from workflow.policy import holder
-from workflow.road import (
+from law.road import (
     CLOSED_STATES,
     INITIAL_STATE,
     OUTCOMES_NEEDING_REASONS,
@@ -47,8 +36,20 @@ from workflow.road import (
     Role,
     Step,
 )
+from regulators.registry import DIVISIONAL_COURT, Registry
+from tests.road import Person, Road, password_hash
+from workflow.machine import (
+    TRIGGERS,
+    StepRefused,
+    Walk,
+    allowed_triggers,
+    available_steps,
+    fire,
+)
+from workflow.models import Application, Event, StageInterval
+from workflow.policy import holder
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application, parse_reference
+from workflow.service import parse_reference
 from workflow.verify import check_stored
 
 ROUTES = [

@@ -16,16 +16,16 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from accounts.models import User
+from casefile.applications import apply_event, create_application
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from fairtrack.errors import InvalidTrigger
+from law.road import Role, Stage
 from regulators.registry import DIVISIONAL_COURT, Registry
 from regulators.route import route_of
 from regulators.schema import Regulator, Sector
 from workflow.models import Application, StageInterval
-from workflow.road import Role, Stage
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.service import apply_event, create_application
 from workflow.verify import verify_all
 
 REASONS = "The applicant has not shown that the registration requirements are met."

@@ -28,15 +28,15 @@ from accounts.actor import Actor
 from accounts.models import User
 from accounts.security import issue_token
 from api.app import create_app
+from casefile.applications import create_application
 from fairtrack.database import transaction
 from fairtrack.migrate import upgrade
 from fairtrack.settings import Settings
+from law.road import Role
 from regulators.registry import get_registry
 from tests.conftest import _postgres_database as postgres_database
 from tests.road import password_hash
-from workflow.road import Role
 from workflow.schemas import ApplicationCreate
-from workflow.service import create_application
 
 SECRET = "schemathesis-secret-key-0123456789-abcdef"
 EXAMPLES_PER_OPERATION = 12
@@ -93,7 +93,6 @@ def fuzzed_app(fuzz_database_url: str) -> Iterator[tuple[FastAPI, dict[str, dict
                                    ApplicationCreate(regulator="cno", licence_class="rn"))
     yield app, headers
     app.state.engine.dispose()
-    app.state.reader_engine.dispose()
 
 
 @pytest.mark.parametrize("caller", list(CALLERS))

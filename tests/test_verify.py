@@ -8,13 +8,13 @@ from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from fairtrack.cli import app as cli
+from cli.demo import generate
+from cli.main import app as cli
 from fairtrack.database import transaction
-from fairtrack.demo import generate
+from law.road import CLOSED_STATES
 from regulators.registry import Registry
 from tests.road import Road, password_hash
 from workflow.models import Application, Event, StageInterval, StageVisit
-from workflow.road import CLOSED_STATES
 
 DEMO_APPLICATIONS = 50
 
@@ -30,7 +30,7 @@ def demo_log(
     monkeypatch: pytest.MonkeyPatch,
 ) -> str:
     """Fifty demo histories; returns the reference of one with a long log, the one to tamper with."""
-    monkeypatch.setattr("fairtrack.demo.hash_password", lambda _password: password_hash())
+    monkeypatch.setattr("cli.demo.hash_password", lambda _password: password_hash())
     with transaction(sessions) as session:
         generate(session, registry, DEMO_APPLICATIONS, seed=7)
     with sessions() as session:

@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from workflow.calendar import business_days_between, calendar_days_between, local_date
+from law.calendar import business_days_between, calendar_days_between, local_date
 
 GENESIS_HASH = "0" * 64
 # The event columns the hash covers: every one but the hashes themselves and the row id.

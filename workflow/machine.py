@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
 
-from workflow.road import INITIAL_STATE, STATES, STEPS, TRIGGER_OUTCOMES, Fact, Step
+from law.road import INITIAL_STATE, STATES, STEPS, TRIGGER_OUTCOMES, Fact, Step
 
 
 class Walk:

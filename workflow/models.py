@@ -7,8 +7,8 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 from fairtrack.columns import JSONDocument, UTCDateTime
-from workflow.calendar import local_date
-from workflow.road import Fact
+from law.calendar import local_date
+from law.road import Fact
 
 # Application ids are INTEGER columns: a larger number names no application, and sent to
 # PostgreSQL as a parameter it is an error ("integer out of range"), not an empty result.
@@ -133,18 +133,3 @@ class StageVisit(SQLModel, table=True):
     business_days: int = 0
     attributable_calendar_days: int = 0  # not on the applicant's clock (SPEC 4: pauses excluded)
     attributable_business_days: int = 0
-
-
-class IdempotencyRecord(SQLModel, table=True):
-    """The first answer to a write sent with an Idempotency-Key, returned again to any retry."""
-
-    __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
-    key: str = Field(max_length=255)
-    request_hash: str = Field(max_length=64)
-    status_code: int
-    response: dict[str, Any] = Field(sa_column=Column(JSONDocument, nullable=False))
-    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

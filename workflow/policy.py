@@ -4,9 +4,9 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlmodel import col
 
 from accounts.actor import Actor
+from law.road import STATE_INFO, TRIGGER_ROLES, Role, Stage
 from regulators.registry import DIVISIONAL_COURT, Registry
 from workflow.models import Application, StageInterval
-from workflow.road import STATE_INFO, TRIGGER_ROLES, Role, Stage
 
 READERS_OF_EVERYTHING = frozenset({Role.oversight})
 

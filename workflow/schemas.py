@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from workflow.road import REQUIREMENT_CODES, STATE_INFO
+from law.road import REQUIREMENT_CODES, STATE_INFO
 
 
 class Strict(BaseModel):
@@ -136,3 +136,13 @@ def stage_of(state: str) -> str:
 
 def clock_of(state: str) -> str:
     return STATE_INFO[state].clock.value
+
+
+class StageClock(BaseModel):
+    stage: str
+    calendar_days: int
+    business_days: int
+    paused_business_days: int = Field(description="On the applicant's clock (pauses)")
+    attributable_business_days: int = Field(
+        description="Not on the applicant's clock: the regulator's (or assessor's, tribunal's)"
+    )

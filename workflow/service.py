@@ -1,44 +1,27 @@
-"""The only code that writes the log: opening an application and applying one event to it."""
+"""Applications as the log's rules see them: finding one in the caller's scope, what the caller may
+fire on it now, and every check a step must pass before it is appended (refusals name what is
+allowed). Reads only: `workflow.append` writes."""
 
 import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from accounts.actor import Actor
-from fairtrack.columns import utcnow
-from fairtrack.errors import (
-    Forbidden,
-    InvalidRequest,
-    InvalidTrigger,
-    NotFound,
-    VersionConflict,
-)
+from fairtrack.errors import Forbidden, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
+from law.calendar import local_date
+from law.road import INITIAL_STATE, OUTCOMES_NEEDING_REASONS, TRIGGER_OUTCOMES, TRIGGER_ROLES, Role
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
-from workflow.calendar import local_date
-from workflow.consequences import follow_event
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
-from workflow.machine import StepRefused, Walk, allowed_triggers, fire
-from workflow.models import MAX_APPLICATION_ID, Application, Event, StageInterval
+from workflow.ledger import GENESIS_HASH
+from workflow.machine import allowed_triggers
+from workflow.models import MAX_APPLICATION_ID, Application
 from workflow.policy import may_fire, visible_to
-from workflow.road import (
-    INITIAL_STATE,
-    OUTCOMES_NEEDING_REASONS,
-    STATE_INFO,
-    TRIGGER_OUTCOMES,
-    TRIGGER_ROLES,
-    Fact,
-    Role,
-)
 from workflow.schemas import ApplicationCreate, EventRequest
-from workflow.visits import advance_visit, visit_of
 
-CREATE_TRIGGER = "create"
 REFERENCE = re.compile(r"^FT-(\d{4})-(\d{6,12})$")
 
 
@@ -51,58 +34,10 @@ def triggers_for(actor: Actor, application: Application, registry: Registry) -> 
     }
 
 
-def _new_event(
-    application: Application,
-    actor: Actor,
-    *,
-    trigger: str,
-    outcome: str | None,
-    from_state: str | None,
-    to_state: str,
-    occurred_at: datetime,
-    recorded_at: datetime,
-    payload: dict[str, Any],
-) -> Event:
-    assert application.id is not None
-    fields: dict[str, Any] = {
-        "application_id": application.id,
-        "seq": application.version + 1,
-        "trigger": trigger,
-        "outcome": outcome,
-        "from_state": from_state,
-        "to_state": to_state,
-        "actor_id": actor.user_id,
-        "actor_role": actor.role.value,
-        "actor_org": actor.organization,
-        "occurred_at": occurred_at,
-        "recorded_at": recorded_at,
-        "payload": payload,
-    }
-    digest = chain_hash(application.head_hash, event_content(**fields))
-    return Event(**fields, prev_hash=application.head_hash, hash=digest)
-
-
-def _enter(application: Application, event: Event) -> StageInterval:
-    info = STATE_INFO[event.to_state]
-    assert application.id is not None
-    return StageInterval(
-        application_id=application.id,
-        regulator=application.regulator,
-        seq=event.seq,
-        state=info.name,
-        stage=info.stage.value,
-        clock=info.clock.value,
-        entered_at=event.occurred_at,
-    )
-
-
-def create_application(
-    session: Session,
-    actor: Actor,
-    registry: Registry,
-    data: ApplicationCreate,
-    now: datetime | None = None,
+def new_application(
+    session: Session, actor: Actor, registry: Registry, data: ApplicationCreate, now: datetime
 ) -> Application:
+    """The row an applicant's request opens (not yet stored), or a refusal naming the field."""
     if actor.role is not Role.applicant or actor.user_id is None:
         raise Forbidden("only applicants open applications")
     regulator = registry.regulator(data.regulator)
@@ -130,8 +65,7 @@ def create_application(
             f"{regulator.acronym} assesses credentials itself; leave assessor empty",
             field="assessor",
         )
-    now = now or utcnow()
-    application = Application(
+    return Application(
         applicant_id=actor.user_id,
         regulator=regulator.slug,
         licence_class=data.licence_class,
@@ -144,28 +78,6 @@ def create_application(
         created_at=now,
         updated_at=now,
     )
-    session.add(application)
-    session.flush()
-    event = _new_event(
-        application,
-        actor,
-        trigger=CREATE_TRIGGER,
-        outcome=None,
-        from_state=None,
-        to_state=INITIAL_STATE,
-        occurred_at=now,
-        recorded_at=now,
-        payload={},
-    )
-    session.add(event)
-    entered = _enter(application, event)
-    session.add(entered)
-    session.add(visit_of(entered))
-    application.version = event.seq
-    application.head_hash = event.hash
-    session.flush()
-    follow_event(session, registry, application, event)
-    return application
 
 
 def parse_reference(reference: str) -> int:
@@ -199,7 +111,7 @@ def _allowed_list(allowed: dict[str, list[str]]) -> list[dict[str, Any]]:
     return [{"trigger": t, "outcomes": o} for t, o in allowed.items()]
 
 
-def _check_step(
+def check_step(
     actor: Actor, application: Application, registry: Registry, request: EventRequest
 ) -> None:
     """Refuse, naming what is allowed, anything the caller or the road does not allow."""
@@ -258,79 +170,3 @@ def _check_step(
         raise InvalidRequest(f"a decision '{outcome}' needs written reasons", field="reasons")
     if outcome == "requirements" and not request.requirements:
         raise InvalidRequest("a decision 'requirements' must list them", field="requirements")
-
-
-def apply_event(
-    session: Session,
-    actor: Actor,
-    registry: Registry,
-    reference: str,
-    request: EventRequest,
-    now: datetime | None = None,
-) -> tuple[Application, Event]:
-    """Fire one trigger: lock, check, append the chained event, move state and projections."""
-    application = load_application(session, actor, registry, reference, lock=True)
-    _check_step(actor, application, registry, request)
-    now = now or utcnow()
-    occurred_at = request.occurred_at or now
-    current = session.scalars(
-        select(StageInterval).where(
-            col(StageInterval.application_id) == application.id,
-            col(StageInterval.exited_at).is_(None),
-        )
-    ).one()
-    if occurred_at > now:
-        raise InvalidRequest("occurred_at is in the future", field="occurred_at")
-    if occurred_at < current.entered_at:
-        raise InvalidRequest(
-            f"occurred_at is before the previous event ({current.entered_at.isoformat()})",
-            field="occurred_at",
-        )
-    walk = Walk(application.state, application.facts())
-    from_state = application.state
-    try:
-        to_state = fire(walk, request.trigger, request.outcome)
-    except StepRefused as exc:  # _check_step read the same data; this is the machine agreeing
-        raise InvalidTrigger(f"'{request.trigger}' is not a step from '{from_state}'") from exc
-    event = _new_event(
-        application,
-        actor,
-        trigger=request.trigger,
-        outcome=request.outcome,
-        from_state=from_state,
-        to_state=to_state,
-        occurred_at=occurred_at,
-        recorded_at=now,
-        payload=request.payload(),
-    )
-    # The version guard makes a lost update impossible even where the row lock is not available.
-    moved_to = {
-        "state": to_state,
-        "decided_by_committee": Fact.decided_by_committee in walk.facts,
-        "version": event.seq,
-        "head_hash": event.hash,
-        "updated_at": now,
-    }
-    if request.trigger == "submit":  # the rules in force when submitted govern (issue 3)
-        moved_to["rules_version"] = rules_version_in_force(
-            session, registry, application.regulator, local_date(occurred_at)
-        )
-    moved = session.execute(
-        update(Application)
-        .where(col(Application.id) == application.id, col(Application.version) == application.version)
-        .values(**moved_to)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise VersionConflict("the application changed meanwhile; read it again and retry")
-    for name, value in moved_to.items():  # what the UPDATE wrote, without reading it back
-        set_committed_value(application, name, value)
-    current.exited_at = occurred_at
-    current.calendar_days, current.business_days = visit_durations(current.entered_at, occurred_at)
-    session.add(event)
-    entered = _enter(application, event)
-    session.add(entered)
-    advance_visit(session, current, entered)
-    session.flush()
-    follow_event(session, registry, application, event)
-    return application, event

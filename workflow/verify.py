@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from law.road import INITIAL_STATE, STATE_INFO, Fact
 from workflow.ledger import GENESIS_HASH, HASHED_FIELDS, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
-from workflow.road import INITIAL_STATE, STATE_INFO, Fact
 from workflow.visits import Stay, Visit, fold_visits
 
 BATCH = 500

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from workflow.calendar import local_date
+from law.calendar import local_date
+from law.road import Clock
 from workflow.models import StageInterval, StageVisit
-from workflow.road import Clock
 
 
 class Stay(NamedTuple):

@@ -4,22 +4,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session, sessionmaker
 
-from accounts import keys as service
-from fairtrack.database import make_engine, make_sessionmaker, transaction
+from casefile import accounts as units
+from cli.database import open_session
 from fairtrack.errors import DomainError
-from fairtrack.settings import get_settings
+from law.road import Role
 from regulators.registry import get_registry
-from workflow.road import Role
 
 keys = typer.Typer(help="API keys for regulator and assessor systems.", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
-
-
-def _sessions() -> sessionmaker[Session]:
-    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 @keys.command("create")
@@ -30,10 +24,9 @@ def create(
 ) -> None:
     """Create a key. It is printed once, on standard output; only its hash is kept."""
     try:
-        with transaction(_sessions()) as session:
-            key, full = service.create_key(
-                session, get_registry(), name=name, role=role, organization=organization
-            )
+        with open_session() as session:
+            key, full = units.create_key(session, get_registry(), name=name, role=role,
+                                         organization=organization, created_by=None)
     except DomainError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
@@ -48,8 +41,8 @@ def list_(
 ) -> None:
     """Keys with their prefix, organization, last use and revocation (never the secret)."""
     out.print("id\tname\tprefix\trole\torganization\tcreated\tlast used\trevoked", highlight=False)
-    with _sessions()() as session:
-        for key in service.list_keys(session, organization, limit=10_000):
+    with open_session() as session:
+        for key in units.list_keys(session, organization, limit=10_000):
             cells = [
                 str(key.id), key.name, f"ft_{key.prefix}_…", key.role, key.organization,
                 f"{key.created_at:%Y-%m-%d %H:%M}",
@@ -63,8 +56,8 @@ def list_(
 def revoke(key_id: int) -> None:
     """Revoke a key: it stops working at once; its row stays for the record."""
     try:
-        with transaction(_sessions()) as session:
-            key = service.revoke_key(session, key_id)
+        with open_session() as session:
+            key = units.revoke_key(session, key_id)
     except DomainError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc

@@ -6,19 +6,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from accounts.cli import keys as keys_app
-from accounts.service import create_user
-from fairtrack.database import make_engine, make_sessionmaker, transaction
+from casefile.accounts import add_user
+from cli.database import open_session
+from cli.keys import keys as keys_app
+from cli.regulators import app as regulators_app
+from fairtrack.database import make_engine
 from fairtrack.errors import DomainError
 from fairtrack.migrate import upgrade
 from fairtrack.settings import get_settings
-from regulators.cli import app as regulators_app
+from law.road import Role
 from regulators.registry import get_registry
-from workflow.models import Application
-from workflow.road import Role
+from workflow.repository import count_applications
 
 app = typer.Typer(help="FairTrack: the licensure road's system of record.", no_args_is_help=True)
 db = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -28,10 +27,6 @@ app.add_typer(users, name="users")
 app.add_typer(regulators_app, name="regulators")
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
-
-
-def _sessions() -> sessionmaker[Session]:
-    return make_sessionmaker(make_engine(get_settings().database_url))
 
 
 @app.command()
@@ -68,11 +63,10 @@ def demo(
     ] = False,
 ) -> None:
     """Add synthetic applications with realistic histories, and the demo accounts."""
-    from fairtrack.demo import DEMO_PASSWORD, generate
+    from cli.demo import DEMO_PASSWORD, generate
 
-    sessions = _sessions()
-    with transaction(sessions) as session:
-        existing = session.scalar(select(func.count()).select_from(Application)) or 0
+    with open_session() as session:
+        existing = count_applications(session)
         if if_empty and existing:
             err.print(f"{existing} applications exist; no demo data added")
             return
@@ -99,9 +93,9 @@ def users_add(
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        with transaction(_sessions()) as session:
-            user = create_user(session, get_registry(), email=email, password=password, role=role,
-                               organization=organization, preferred_language=language)
+        with open_session() as session:
+            user = add_user(session, get_registry(), email=email, password=password, role=role,
+                            organization=organization, preferred_language=language)
     except DomainError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
@@ -124,8 +118,8 @@ def verify(
     from workflow.verify import verify_all
 
     bad = 0
-    with _sessions()() as session:
-        total = session.scalar(select(func.count()).select_from(Application)) or 0
+    with open_session() as session:
+        total = count_applications(session)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("verifying", total=total)
             for _checked, finding in verify_all(session):
@@ -159,9 +153,10 @@ def verify(
 @app.command()
 def scan() -> None:
     """Close statutory windows that ran out unused (`lapse`) and raise flags. Safe to repeat."""
-    from flags.scan import scan as run_scan
+    from casefile.scan import scan as run_scan
 
-    report = run_scan(_sessions(), get_registry())
+    with open_session() as session:
+        report = run_scan(session, get_registry())
     raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
               f"new flags: {raised}")

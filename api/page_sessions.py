@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from accounts.models import User
-from accounts.sessions import PageSession, SessionCodec
-from api.deps import ReaderDep, SettingsDep
+from accounts.page_sessions import PageSession, SessionCodec
+from accounts.service import page_person_of
+from api.deps import SessionDep, SettingsDep
 from fairtrack.errors import DomainError, Forbidden
 
 COOKIE = "ft_session"
@@ -33,27 +34,27 @@ def codec(settings: SettingsDep) -> SessionCodec:
     return SessionCodec(settings.secret_key.get_secret_value(), settings.session_minutes * 60)
 
 
-CodecDep = Annotated[SessionCodec, Depends(codec)]
+PageCodecDep = Annotated[SessionCodec, Depends(codec)]
 
 
-def page_session(request: Request, sessions: CodecDep) -> PageSession:
-    """The caller's session, or a new anonymous one (saved by `save_session` on the response)."""
+def page_session(request: Request, codec: PageCodecDep) -> PageSession:
+    """The caller's session, or a new anonymous one (saved by `save_page_session` on the response)."""
     cookie = request.cookies.get(COOKIE)
-    found = sessions.loads(cookie) if cookie and len(cookie) < 4096 else None
+    found = codec.loads(cookie) if cookie and len(cookie) < 4096 else None
     return found or PageSession.anonymous()
 
 
-SessionDep = Annotated[PageSession, Depends(page_session)]
+PageSessionDep = Annotated[PageSession, Depends(page_session)]
 
 
-def save_session(
-    response: Response, request: Request, sessions: SessionCodec, session: PageSession,
+def save_page_session(
+    response: Response, request: Request, codec: SessionCodec, page: PageSession,
     force_secure: bool,
 ) -> None:
     response.set_cookie(
         COOKIE,
-        sessions.dumps(session),
-        max_age=sessions.max_age,
+        codec.dumps(page),
+        max_age=codec.max_age,
         path="/",
         httponly=True,
         samesite="lax",  # with CSRF tokens on every form; lax keeps links from e-mails working
@@ -61,22 +62,22 @@ def save_session(
     )
 
 
-async def csrf_checked(request: Request, session: SessionDep) -> PageSession:
+async def csrf_checked(request: Request, page: PageSessionDep) -> PageSession:
     """For every form route that changes something: the form's token must be the session's."""
     form = await request.form()
     token = form.get(CSRF_FIELD)
-    if not session.accepts(token if isinstance(token, str) else None):
+    if not page.accepts(token if isinstance(token, str) else None):
         raise CsrfRejected("the form's security token is missing or stale; reload the page")
-    return session
+    return page
 
 
 CsrfChecked = Annotated[PageSession, Depends(csrf_checked)]
 
 
-def page_person(session: SessionDep, reader: ReaderDep) -> User:
+def page_person(page: PageSessionDep, session: SessionDep) -> User:
     """The logged-in person; a missing, stale or password-changed session goes to /login."""
-    user = reader.get(User, session.user_id) if session.user_id is not None else None
-    if user is None or not user.is_active or user.credentials_version != session.credentials_version:
+    user = page_person_of(session, page.user_id, page.credentials_version)
+    if user is None:
         raise LoginRequired("log in first")
     return user
 

@@ -9,7 +9,8 @@ from workflow.models import Application, Event
 
 
 def follow_event(session: Session, registry: Registry, application: Application, event: Event) -> None:
-    """Called by workflow.service after the state and the projection have moved."""
+    """After the log has moved the state and the projections (workflow.append), in the same
+    transaction."""
     record_deadlines(session, registry, application, event)
     assert application.id is not None
     raise_flags_after(session, registry, application.id, event)

@@ -1,18 +1,24 @@
-"""Units of work: each business event in its own transaction, with Idempotency-Key replay."""
+"""Opening an application and recording an event: each a unit of work that locks once, checks,
+appends to the log, follows the event (deadlines, flags) and answers, with Idempotency-Key replay."""
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from fairtrack.database import transaction
+from casefile.consequences import follow_event
+from fairtrack.columns import utcnow
+from fairtrack.database import unit_of_work
 from fairtrack.errors import VersionConflict
 from fairtrack.idempotency import fingerprint, recall, remember
 from regulators.registry import Registry
+from workflow.append import append_event, start_log
+from workflow.models import Application, Event
 from workflow.schemas import ApplicationCreate, ApplicationView, EventRequest, EventView
-from workflow.service import apply_event, create_application, load_application
+from workflow.service import check_step, load_application, new_application
 from workflow.views import application_view, event_view
 
 CREATED = 201
@@ -23,8 +29,40 @@ class EventResult(BaseModel):
     event: EventView
 
 
+def create_application(
+    session: Session, actor: Actor, registry: Registry, data: ApplicationCreate,
+    now: datetime | None = None,
+) -> Application:
+    """Open an application in the caller's transaction: its log, its first deadlines and flags."""
+    application = new_application(session, actor, registry, data, now or utcnow())
+    event = start_log(session, actor, application)
+    follow_event(session, registry, application, event)
+    return application
+
+
+def apply_event(
+    session: Session, actor: Actor, registry: Registry, reference: str, request: EventRequest,
+    now: datetime | None = None,
+) -> tuple[Application, Event]:
+    """Fire one trigger in the caller's transaction: lock the application (once), check the step,
+    append it to the log, and follow it."""
+    application = load_application(session, actor, registry, reference, lock=True)
+    return step(session, actor, registry, application, request, now)
+
+
+def step(
+    session: Session, actor: Actor, registry: Registry, application: Application,
+    request: EventRequest, now: datetime | None,
+) -> tuple[Application, Event]:
+    """Check, append and follow one step on an application already locked by this transaction."""
+    check_step(actor, application, registry, request)
+    event = append_event(session, actor, registry, application, request, now or utcnow())
+    follow_event(session, registry, application, event)
+    return application, event
+
+
 def open_application(
-    sessions: sessionmaker[Session],
+    session: Session,
     actor: Actor,
     registry: Registry,
     data: ApplicationCreate,
@@ -32,7 +70,7 @@ def open_application(
 ) -> tuple[int, dict[str, Any]]:
     request_hash = fingerprint("open_application", data.model_dump(mode="json"))
     try:
-        with transaction(sessions) as session:
+        with unit_of_work(session):
             if idempotency_key and actor.user_id is not None:
                 earlier = recall(session, actor.user_id, idempotency_key, request_hash)
                 if earlier is not None:
@@ -47,7 +85,7 @@ def open_application(
 
 
 def record_event(
-    sessions: sessionmaker[Session],
+    session: Session,
     actor: Actor,
     registry: Registry,
     reference: str,
@@ -56,14 +94,14 @@ def record_event(
 ) -> tuple[int, dict[str, Any]]:
     request_hash = fingerprint(f"event {reference}", request.model_dump(mode="json"))
     try:
-        with transaction(sessions) as session:
+        with unit_of_work(session):
             # Lock first, so that a retry racing its original waits and then finds its answer.
-            load_application(session, actor, registry, reference, lock=True)
+            application = load_application(session, actor, registry, reference, lock=True)
             if idempotency_key and actor.user_id is not None:
                 earlier = recall(session, actor.user_id, idempotency_key, request_hash)
                 if earlier is not None:
                     return earlier.status_code, earlier.response
-            application, event = apply_event(session, actor, registry, reference, request)
+            application, event = step(session, actor, registry, application, request, None)
             body = EventResult(
                 application=application_view(application, actor, registry), event=event_view(event)
             ).model_dump(mode="json")

@@ -8,22 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import SYSTEM
+from casefile.applications import step
 from deadlines.models import Deadline
 from deadlines.service import STATUTORY_WINDOW
 from fairtrack.columns import utcnow
-from fairtrack.database import transaction
+from fairtrack.database import unit_of_work
 from fairtrack.errors import DomainError
 from flags.service import raise_flags
+from law.calendar import local_date
 from regulators.registry import Registry
-from workflow.calendar import local_date
 from workflow.machine import allowed_triggers
 from workflow.models import Application
 from workflow.schemas import EventRequest
-from workflow.service import apply_event
 
 
 @dataclass
@@ -34,18 +34,17 @@ class ScanReport:
 
 
 def lapse_windows(
-    sessions: sessionmaker[Session], registry: Registry, now: datetime, report: ScanReport
+    session: Session, registry: Registry, now: datetime, report: ScanReport
 ) -> None:
     today = local_date(now)
-    with sessions() as session:
-        due = session.execute(
-            select(col(Deadline.id), col(Deadline.application_id), col(Deadline.due_on))
-            .where(col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
-                   col(Deadline.due_on) < today)
-            .order_by(col(Deadline.id))
-        ).all()
+    due = session.execute(
+        select(col(Deadline.id), col(Deadline.application_id), col(Deadline.due_on))
+        .where(col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
+               col(Deadline.due_on) < today)
+        .order_by(col(Deadline.id))
+    ).all()
     for deadline_id, application_id, due_on in due:
-        with transaction(sessions) as session:
+        with unit_of_work(session):
             application = session.get(Application, application_id, with_for_update=True)
             deadline = session.get(Deadline, deadline_id)
             if application is None or deadline is None or deadline.status != "open":
@@ -56,7 +55,7 @@ def lapse_windows(
                     note=f"{deadline.code} closed unused: its last day was {due_on.isoformat()}",
                 )
                 try:
-                    apply_event(session, SYSTEM, registry, application.reference, request, now)
+                    step(session, SYSTEM, registry, application, request, now)
                 except DomainError:
                     continue  # moved meanwhile; the next scan looks again
                 report.lapsed.append(application.reference)
@@ -67,11 +66,11 @@ def lapse_windows(
                 report.expired += 1
 
 
-def scan(sessions: sessionmaker[Session], registry: Registry, now: datetime | None = None) -> ScanReport:
+def scan(session: Session, registry: Registry, now: datetime | None = None) -> ScanReport:
     now = now or utcnow()
     report = ScanReport()
-    lapse_windows(sessions, registry, now, report)
-    with transaction(sessions) as session:
+    lapse_windows(session, registry, now, report)
+    with unit_of_work(session):
         for finding in raise_flags(session, registry, local_date(now), now=now):
             report.raised[finding.kind] = report.raised.get(finding.kind, 0) + 1
     return report

@@ -10,10 +10,18 @@ it (set by each profession's own Act), so none is invented.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from regulators.schema import WindowKind
-from workflow.calendar import DayRule
-from workflow.road import Clock, Fact
+from law.calendar import DayRule
+from law.road import Clock, Fact
+
+
+class WindowKind(StrEnum):
+    """A time limit the law gives the applicant, named by what it is for."""
+
+    committee_submissions = "committee_submissions"  # written submissions after a referral
+    appeal_board_request = "appeal_board_request"  # require the appeal board to review or hear
+    divisional_court_appeal = "divisional_court_appeal"  # appeal the appeal board's decision
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from sqlmodel import SQLModel
 
 from accounts.models import ApiKey, RefreshToken, User
 from deadlines.models import Deadline
+from fairtrack.idempotency import IdempotencyRecord
 from flags.models import Flag
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from workflow.models import Application, Event, IdempotencyRecord, StageInterval, StageVisit
+from workflow.models import Application, Event, StageInterval, StageVisit
 
 metadata = SQLModel.metadata
 

@@ -6,12 +6,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from deadlines.law import WINDOWS
-from fairtrack.database import make_engine, make_sessionmaker, transaction
-from fairtrack.settings import get_settings
+from casefile.registry import sync as sync_registry
+from cli.database import open_session
+from law.windows import WINDOWS
 from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
-from regulators.service import stored_versions
-from regulators.sync import sync_registry
 
 app = typer.Typer(help="The regulator registry: check and load its data files.",
                   no_args_is_help=True)
@@ -52,16 +50,12 @@ def check(data_dir: DataDir = DATA_DIR) -> None:
 def sync(data_dir: DataDir = DATA_DIR) -> None:
     """Load the files into the database. Idempotent: a second run changes nothing and says so."""
     registry = _load(data_dir)
-    engine = make_engine(get_settings().database_url)
     try:
-        with transaction(make_sessionmaker(engine)) as session:
-            report = sync_registry(session, registry)
-            total = stored_versions(session)
+        with open_session() as session:
+            report, total = sync_registry(session, registry)
     except RegistryError as exc:  # the files would rewrite the stored history
         err.print(f"[red]refused:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
     out.print(f"{report.summary()}; {total} rules versions stored", highlight=False, soft_wrap=True)
 
 

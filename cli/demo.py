@@ -20,16 +20,10 @@ from accounts.security import hash_password
 from deadlines.models import Deadline
 from deadlines.service import OPEN, DeadlineDraft, Standard, follow_step, standard_of
 from fairtrack.columns import utcnow
+from fairtrack.database import unit_of_work
 from flags.service import raise_flags
-from profiles.models import ApplicantProfile
-from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
-from regulators.registry import DIVISIONAL_COURT, Registry
-from regulators.schema import Regulator, Sector, StandardStage
-from workflow.calendar import local_date
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
-from workflow.machine import Walk, allowed_triggers, fire
-from workflow.models import Application, Event, StageInterval, StageVisit
-from workflow.road import (
+from law.calendar import local_date
+from law.road import (
     CLOSED_STATES,
     INITIAL_STATE,
     OUTCOMES_NEEDING_REASONS,
@@ -40,12 +34,23 @@ from workflow.road import (
     Fact,
     Role,
 )
+from law.standards import StandardStage
+from profiles.models import ApplicantProfile
+from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
+from regulators.registry import DIVISIONAL_COURT, Registry
+from regulators.schema import Regulator, Sector
+from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.machine import Walk, allowed_triggers, fire
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.visits import Stay, fold_visits
 
 DEMO_PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - documented in README; demo data only
 DEMO_DOMAIN = "demo.fairtrack.example"
 BATCH = 1000
 
+# How often a history takes each step where it has a choice. A trigger not listed (a new one) is
+# taken with DEFAULT_WEIGHT, so that adding a step to the road needs no change here.
+DEFAULT_WEIGHT = 0.3
 TRIGGER_WEIGHTS = {
     "submit": 1.0, "start_assessment": 1.0, "request_documents": 0.15, "complete_assessment": 0.85,
     "begin_review": 1.0, "request_information": 0.2, "provide_information": 1.0,
@@ -172,10 +177,10 @@ def walk_history(
     moment = start
     while walk.state not in CLOSED_STATES:
         options = allowed_triggers(walk.state, walk.facts)
-        trigger = _choose(rng, {t: TRIGGER_WEIGHTS[t] for t in options})
+        trigger = _choose(rng, {t: TRIGGER_WEIGHTS.get(t, DEFAULT_WEIGHT) for t in options})
         outcome = None
         if options[trigger]:
-            outcome = _choose(rng, {o: OUTCOME_WEIGHTS[o] for o in options[trigger]})
+            outcome = _choose(rng, {o: OUTCOME_WEIGHTS.get(o, DEFAULT_WEIGHT) for o in options[trigger]})
         clock = STATE_INFO[walk.state].clock
         low, high = CLOCK_DAYS[clock]
         days = 31 if trigger == "lapse" else rng.randint(low, high)
@@ -220,7 +225,19 @@ def generate(
     seed: int = 2026,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Add `applications` demo applications with their histories; returns how many were added."""
+    """Add `applications` demo applications with their histories, in one unit of work; returns how
+    many were added."""
+    with unit_of_work(session):
+        return _generate(session, registry, applications, seed, progress)
+
+
+def _generate(
+    session: Session,
+    registry: Registry,
+    applications: int,
+    seed: int,
+    progress: Callable[[int], None] | None,
+) -> int:
     rng = random.Random(seed)
     now = utcnow()
     cast = _ensure_users(session, registry, max(1, applications * 4 // 5))

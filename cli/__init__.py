@@ -1,0 +1,1 @@
+"""The `fairtrack` command line: serve, migrate, demo data, accounts, keys, registry, verify, scan."""
