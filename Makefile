@@ -32,6 +32,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	# The floors (docs/architecture.md): every import runs down; only casefile appends to the log.
+	$(BIN)/lint-imports
 	# Security linting: fails on any high-severity finding (docs/security.md).
 	$(BIN)/bandit -q -r law fairtrack regulators accounts workflow deadlines profiles flags oversight casefile api cli --severity-level high
 

@@ -20,6 +20,7 @@ from fairtrack.database import unit_of_work
 from fairtrack.errors import DomainError
 from flags.service import raise_flags
 from law.calendar import local_date
+from law.road import LAPSE
 from regulators.registry import Registry
 from workflow.machine import allowed_triggers
 from workflow.models import Application
@@ -49,9 +50,9 @@ def lapse_windows(
             deadline = session.get(Deadline, deadline_id)
             if application is None or deadline is None or deadline.status != "open":
                 continue  # a concurrent scan or event got there first
-            if "lapse" in allowed_triggers(application.state, application.facts()):
+            if LAPSE in allowed_triggers(application.state, application.facts()):
                 request = EventRequest(
-                    trigger="lapse", expected_version=application.version,
+                    trigger=LAPSE, expected_version=application.version,
                     note=f"{deadline.code} closed unused: its last day was {due_on.isoformat()}",
                 )
                 try:

@@ -25,14 +25,20 @@ from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import (
     CLOSED_STATES,
+    COURT_REGISTRY_STATES,
+    CREATE_TRIGGER,
     INITIAL_STATE,
+    LAPSE,
+    OUTCOMES_LISTING_REQUIREMENTS,
     OUTCOMES_NEEDING_REASONS,
-    REQUIREMENT_CODES,
     STATE_INFO,
     TRIGGER_ROLES,
     Clock,
     Fact,
+    Outcome,
+    Requirement,
     Role,
+    Trigger,
 )
 from law.standards import StandardStage
 from profiles.models import ApplicantProfile
@@ -51,17 +57,19 @@ BATCH = 1000
 # How often a history takes each step where it has a choice. A trigger not listed (a new one) is
 # taken with DEFAULT_WEIGHT, so that adding a step to the road needs no change here.
 DEFAULT_WEIGHT = 0.3
-TRIGGER_WEIGHTS = {
-    "submit": 1.0, "start_assessment": 1.0, "request_documents": 0.15, "complete_assessment": 0.85,
-    "begin_review": 1.0, "request_information": 0.2, "provide_information": 1.0,
-    "refer_to_committee": 0.2, "issue_decision": 0.8, "request_appeal": 0.4, "open_hearing": 0.6,
-    "decide_appeal": 0.4, "file_court_appeal": 0.35, "record_court_filing": 0.05,
-    "decide_court": 0.5, "lapse": 0.6, "abandon": 0.03, "withdraw": 0.006,
+T, Out = Trigger, Outcome
+TRIGGER_WEIGHTS: dict[str, float] = {
+    T.submit: 1.0, T.start_assessment: 1.0, T.request_documents: 0.15, T.complete_assessment: 0.85,
+    T.begin_review: 1.0, T.request_information: 0.2, T.provide_information: 1.0,
+    T.refer_to_committee: 0.2, T.issue_decision: 0.8, T.request_appeal: 0.4, T.open_hearing: 0.6,
+    T.decide_appeal: 0.4, T.file_court_appeal: 0.35, T.record_court_filing: 0.05,
+    T.decide_court: 0.5, T.lapse: 0.6, T.abandon: 0.03, T.withdraw: 0.006,
 }
-OUTCOME_WEIGHTS = {
-    "registered": 0.62, "registered_with_conditions": 0.08, "requirements": 0.15, "refused": 0.15,
-    "dismissed": 0.6, "allowed": 0.2, "remitted": 0.2,
+OUTCOME_WEIGHTS: dict[str, float] = {
+    Out.registered: 0.62, Out.registered_with_conditions: 0.08, Out.requirements: 0.15, Out.refused: 0.15,
+    Out.dismissed: 0.6, Out.allowed: 0.2, Out.remitted: 0.2,
 }
+SPECIFIC_REQUIREMENTS = [r.value for r in Requirement if r is not Requirement.other]
 # Days a step takes, by whose clock is running: (low, high).
 CLOCK_DAYS = {
     Clock.applicant: (2, 40), Clock.assessor: (10, 80), Clock.regulator: (5, 110),
@@ -172,7 +180,7 @@ def walk_history(
     if assessor:
         facts.add(Fact.third_party_assessment)
     walk = Walk(INITIAL_STATE, facts)
-    steps = [Step("create", None, None, INITIAL_STATE, start, Role.applicant, {})]
+    steps = [Step(CREATE_TRIGGER, None, None, INITIAL_STATE, start, Role.applicant, {})]
     slow = rng.random() < 0.08  # some regulators' files sit far past their standards
     moment = start
     while walk.state not in CLOSED_STATES:
@@ -183,7 +191,7 @@ def walk_history(
             outcome = _choose(rng, {o: OUTCOME_WEIGHTS.get(o, DEFAULT_WEIGHT) for o in options[trigger]})
         clock = STATE_INFO[walk.state].clock
         low, high = CLOCK_DAYS[clock]
-        days = 31 if trigger == "lapse" else rng.randint(low, high)
+        days = 31 if trigger == LAPSE else rng.randint(low, high)
         if slow and clock is Clock.regulator:
             days *= 3
         moment = moment + timedelta(days=days, minutes=rng.randint(0, 600))
@@ -192,8 +200,8 @@ def walk_history(
         payload: dict[str, Any] = {}
         if outcome in OUTCOMES_NEEDING_REASONS:
             payload["reasons"] = f"Demo reasons for the decision '{outcome}'."
-        if outcome == "requirements":
-            payload["requirements"] = sorted(rng.sample(REQUIREMENT_CODES[:-1], rng.randint(1, 2)))
+        if outcome in OUTCOMES_LISTING_REQUIREMENTS:
+            payload["requirements"] = sorted(rng.sample(SPECIFIC_REQUIREMENTS, rng.randint(1, 2)))
         from_state = walk.state
         fire(walk, trigger, outcome)
         steps.append(Step(trigger, outcome, from_state, walk.state, moment,
@@ -213,7 +221,7 @@ def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: in
     elif step.role is Role.assessor:
         org = assessor or ""
     else:
-        court = STATE_INFO[step.to_state].stage.value == "divisional_court" or step.trigger == "decide_court"
+        court = step.from_state in COURT_REGISTRY_STATES
         org = DIVISIONAL_COURT if court else regulator.appeal_body.slug
     return cast.staff[(step.role, org)], org
 

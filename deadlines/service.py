@@ -12,7 +12,7 @@ from sqlmodel import col
 from deadlines.models import Deadline
 from fairtrack.errors import NotFound
 from law.calendar import add_business_days, business_days_between, local_date, period_end
-from law.road import ACT_OF_PARTY, STATE_INFO, Clock, Fact
+from law.road import ACT_OF_PARTY, ENDS_BY_CHOICE, LAPSE, STATE_INFO, Clock, Fact
 from law.standards import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
 from law.windows import WINDOWS, windows_opening
 from regulators.registry import Registry
@@ -22,7 +22,6 @@ from workflow.models import Application, Event
 SERVICE_STANDARD, STATUTORY_WINDOW = "service_standard", "statutory_window"
 OPEN = "open"
 STANDARD_STAGES = frozenset(s.value for s in StandardStage)
-ENDS_BY_CHOICE = frozenset({"withdraw", "abandon"})
 WINDOW_STATES = {kind.kind.value: frozenset(kind.opens_in) for kind in WINDOWS}
 
 
@@ -104,7 +103,7 @@ def _close(row: Deadline | DeadlineDraft, status: str, event: Step, day: date) -
 
 def _window_outcome(row: Deadline | DeadlineDraft, event: Step, day: date) -> str:
     """How a window ended: used by its party in time or late, lapsed, or ended by someone else."""
-    if event.trigger == "lapse":
+    if event.trigger == LAPSE:
         return "lapsed"
     if event.trigger in ENDS_BY_CHOICE:
         return "closed"

@@ -40,13 +40,13 @@ from law.fairness import (
     RECORDING_LAG_DAYS,
     URGENT_DAYS,
 )
-from law.road import CLOSED_STATES
+from law.road import CLOSED_STATES, Outcome, Requirement
 from profiles.models import ApplicantProfile
 from regulators.registry import Registry
 from workflow.models import Application, Event
 
-NO_REASONS_SEVERITY = {"refused": "high", "dismissed": "high",
-                       "registered_with_conditions": "medium", "requirements": "medium"}
+NO_REASONS_SEVERITY: dict[str, str] = {Outcome.refused: "high", Outcome.dismissed: "high",
+                       Outcome.registered_with_conditions: "medium", Outcome.requirements: "medium"}
 
 
 @dataclass(frozen=True)
@@ -178,12 +178,12 @@ def canadian_experience(
 ) -> list[Finding]:
     """A decision requiring Canadian work experience; high when the regulator holds no exemption."""
     query = _events(application_id, "canadian_experience").where(
-        col(Event.outcome) == "requirements",
+        col(Event.outcome) == Outcome.requirements,
         cast(col(Event.payload), String).like('%"canadian_experience"%'),
     )
     found = []
     for e, regulator in session.execute(query):
-        if "canadian_experience" not in (e.payload.get("requirements") or []):
+        if Requirement.canadian_experience not in (e.payload.get("requirements") or []):
             continue
         rules = registry.regulator(regulator)
         exemption = rules.canadian_experience_exemption if rules else None
@@ -287,8 +287,8 @@ def _lags(event: Event) -> bool:
 # recorded, and the scan (which runs every rule) covers data that arrived by other ways. The rules
 # on deadlines run after every event: any event may open, close or pause one.
 EVENT_CAN_RAISE: dict[str, Callable[[Event], bool]] = {
-    "canadian_experience": lambda e: e.outcome == "requirements"
-    and "canadian_experience" in (e.payload.get("requirements") or []),
+    "canadian_experience": lambda e: e.outcome == Outcome.requirements
+    and Requirement.canadian_experience in (e.payload.get("requirements") or []),
     "no_reasons": lambda e: e.outcome in NO_REASONS_SEVERITY,
     "recording_lag": _lags,
     # The profile's test is checked when the profile is saved; an application, when it is opened.

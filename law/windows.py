@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from law.calendar import DayRule
-from law.road import Clock, Fact
+from law.road import Clock, Fact, State
 
 
 class WindowKind(StrEnum):
@@ -57,7 +57,7 @@ WINDOWS: tuple[WindowLaw, ...] = (
         "Legislation Act, 2006 s. 89 (last day a holiday)",
         to_verify=f"Code section number to verify (30 days confirmed on RCDSO and CRTO pages); "
         f"s. 89 wording to verify; {RECEIPT}",
-        opens_in={"referred_to_committee": HEALTH},
+        opens_in={State.referred_to_committee: HEALTH},
     ),
     WindowLaw(
         kind=WindowKind.appeal_board_request,
@@ -70,7 +70,8 @@ WINDOWS: tuple[WindowLaw, ...] = (
         to_verify=f"Code section (19 or 21) to verify (30 days confirmed on COKO and CRTO pages); "
         f"{RECEIPT}",
         # A refusal, or the committee's order to complete requirements, both go to HPARB.
-        opens_in={"refused_appealable": COMMITTEE_ORDER, "requirements_outstanding": COMMITTEE_ORDER},
+        opens_in={State.refused_appealable: COMMITTEE_ORDER,
+                  State.requirements_outstanding: COMMITTEE_ORDER},
     ),
     WindowLaw(
         kind=WindowKind.divisional_court_appeal,
@@ -82,7 +83,7 @@ WINDOWS: tuple[WindowLaw, ...] = (
         "Rules of Civil Procedure, r. 61.04(1) (30 days), counted under the Rules",
         to_verify="Code s. 70 and r. 61.04(1) to verify; the Rules' counting (Saturdays are "
         "holidays) to verify",
-        opens_in={"appeal_dismissed": HEALTH},
+        opens_in={State.appeal_dismissed: HEALTH},
     ),
 )
 

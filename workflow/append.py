@@ -16,7 +16,7 @@ from sqlmodel import col
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest, InvalidTrigger, VersionConflict
 from law.calendar import local_date
-from law.road import INITIAL_STATE, STATE_INFO, Fact
+from law.road import CREATE_TRIGGER, FIXES_RULES_VERSION, INITIAL_STATE, STATE_INFO, Fact
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
 from workflow.ledger import chain_hash, event_content, visit_durations
@@ -24,8 +24,6 @@ from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval
 from workflow.schemas import EventRequest
 from workflow.visits import advance_visit, visit_of
-
-CREATE_TRIGGER = "create"
 
 
 def _new_event(
@@ -142,7 +140,7 @@ def append_event(
         "head_hash": event.hash,
         "updated_at": now,
     }
-    if request.trigger == "submit":  # the rules in force when submitted govern (issue 3)
+    if request.trigger == FIXES_RULES_VERSION:  # the rules in force when submitted govern
         moved_to["rules_version"] = rules_version_in_force(
             session, registry, application.regulator, local_date(occurred_at)
         )

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine, MachineError
 
-from law.road import INITIAL_STATE, STATES, STEPS, TRIGGER_OUTCOMES, Fact, Step
+from law.road import DECIDERS, DECISION_TRIGGERS, INITIAL_STATE, STATES, STEPS, TRIGGER_OUTCOMES, Fact, Step
 
 
 class Walk:
@@ -14,7 +14,7 @@ class Walk:
     state: str
 
     def __init__(self, state: str = INITIAL_STATE, facts: Iterable[Fact] = ()) -> None:
-        self.state = state
+        self.state = str(state)
         self.facts: set[Fact] = set(facts)
 
 
@@ -32,24 +32,26 @@ class _Guard:
 
 
 def _remember_decider(event: EventData) -> None:
-    """Remitted appeals go back to whoever decided; remember whether that was the committee."""
+    """Remitted appeals go back to whoever decided: a decision establishes its decider's fact
+    (law.road.DECIDERS) and clears the others'."""
     walk = cast(Walk, event.model)
     if event.transition is None:
         return
-    if event.transition.source == "committee_review":
-        walk.facts.add(Fact.decided_by_committee)
-    else:
-        walk.facts.discard(Fact.decided_by_committee)
+    walk.facts -= set(DECIDERS.values())
+    decider = DECIDERS.get(event.transition.source)
+    if decider is not None:
+        walk.facts.add(decider)
 
 
 def _transition(step: Step) -> dict[str, Any]:
+    # Plain strings: `transitions` gives Enum states a meaning of their own (enum-valued models).
     spec: dict[str, Any] = {
-        "trigger": step.trigger,
-        "source": list(step.source),
-        "dest": step.dest,
+        "trigger": step.trigger.value,
+        "source": [state.value for state in step.source],
+        "dest": step.dest.value,
         "conditions": [_Guard(step)],
     }
-    if step.trigger == "issue_decision":
+    if step.trigger in DECISION_TRIGGERS:
         spec["after"] = [_remember_decider]
     return spec
 
@@ -57,9 +59,9 @@ def _transition(step: Step) -> dict[str, Any]:
 # Built once at import: every application is a model this one machine drives for one call.
 MACHINE = Machine(
     model=None,
-    states=[s.name for s in STATES],
+    states=[s.name.value for s in STATES],
     transitions=[_transition(step) for step in STEPS],
-    initial=INITIAL_STATE,
+    initial=INITIAL_STATE.value,
     send_event=True,
     auto_transitions=False,
 )

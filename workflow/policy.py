@@ -4,7 +4,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlmodel import col
 
 from accounts.actor import Actor
-from law.road import STATE_INFO, TRIGGER_ROLES, Role, Stage
+from law.road import COURT_REGISTRY_STATES, TRIGGER_ROLES, Role, Stage
 from regulators.registry import DIVISIONAL_COURT, Registry
 from workflow.models import Application, StageInterval
 
@@ -35,7 +35,8 @@ def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
     if role is Role.tribunal:
         if org == DIVISIONAL_COURT:
             # The registry also finds dismissed appeals, to record a filing made at its counter.
-            return or_(_visited(Stage.divisional_court), col(Application.state) == "appeal_dismissed")
+            return or_(_visited(Stage.divisional_court),
+                       col(Application.state).in_(sorted(COURT_REGISTRY_STATES)))
         # An appeal body sees the cases that came before it.
         heard_by = [s for s, r in registry.regulators.items() if r.appeal_body.slug == org]
         return and_(col(Application.regulator).in_(heard_by), _visited(Stage.appeal_board))
@@ -49,8 +50,7 @@ def holder(application: Application, role: Role, registry: Registry) -> str | No
     if role is Role.assessor:
         return application.assessor
     if role is Role.tribunal:
-        stage = STATE_INFO[application.state].stage
-        if stage is Stage.divisional_court or application.state == "appeal_dismissed":
+        if application.state in COURT_REGISTRY_STATES:
             return DIVISIONAL_COURT
         regulator = registry.regulator(application.regulator)
         return regulator.appeal_body.slug if regulator else None

@@ -13,7 +13,14 @@ from sqlmodel import col
 from accounts.actor import Actor
 from fairtrack.errors import Forbidden, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
 from law.calendar import local_date
-from law.road import INITIAL_STATE, OUTCOMES_NEEDING_REASONS, TRIGGER_OUTCOMES, TRIGGER_ROLES, Role
+from law.road import (
+    INITIAL_STATE,
+    OUTCOMES_LISTING_REQUIREMENTS,
+    OUTCOMES_NEEDING_REASONS,
+    TRIGGER_OUTCOMES,
+    TRIGGER_ROLES,
+    Role,
+)
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
 from workflow.ledger import GENESIS_HASH
@@ -168,5 +175,5 @@ def check_step(
         raise InvalidRequest(f"'{trigger}' takes no outcome", field="outcome")
     if outcome in OUTCOMES_NEEDING_REASONS and not (request.reasons or "").strip():
         raise InvalidRequest(f"a decision '{outcome}' needs written reasons", field="reasons")
-    if outcome == "requirements" and not request.requirements:
-        raise InvalidRequest("a decision 'requirements' must list them", field="requirements")
+    if outcome in OUTCOMES_LISTING_REQUIREMENTS and not request.requirements:
+        raise InvalidRequest(f"a decision '{outcome}' must list them", field="requirements")
