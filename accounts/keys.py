@@ -1,7 +1,6 @@
 """API keys for regulators' and assessors' own case systems: created, listed, revoked, checked."""
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -12,6 +11,7 @@ from accounts.models import ApiKey, User
 from accounts.security import NO_PASSWORD, SYSTEM_DOMAIN, new_api_key, same_secret, split_api_key
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated, NotFound
+from fairtrack.pagination import cut, id_cursor
 from law.road import Role
 from regulators.registry import Registry
 
@@ -86,11 +86,18 @@ def create_key(
     return key, full
 
 
-def list_keys(session: Session, organization: str | None = None, limit: int = 100) -> Sequence[ApiKey]:
-    query = select(ApiKey).order_by(col(ApiKey.id)).limit(limit)
+def list_keys(
+    session: Session, organization: str | None, limit: int, cursor: str | None
+) -> tuple[list[ApiKey], str | None]:
+    """A page of keys in id order (never their secrets), and the next page's cursor."""
+    query = select(ApiKey)
     if organization is not None:
         query = query.where(col(ApiKey.organization) == organization)
-    return session.scalars(query).all()
+    last = id_cursor(cursor)
+    if last is not None:
+        query = query.where(col(ApiKey.id) > last)
+    rows = session.scalars(query.order_by(col(ApiKey.id)).limit(limit + 1)).all()
+    return cut(rows, limit, lambda key: key.id)
 
 
 def revoke_key(session: Session, key_id: int) -> ApiKey:

@@ -19,8 +19,9 @@ from fairtrack.errors import (
     NotFound,
     VersionConflict,
 )
+from fairtrack.pagination import MAX_PAGE
 from law.road import STATE_INFO, Stage
-from workflow.repository import MAX_PAGE, ApplicationFilter, list_applications, timeline
+from workflow.repository import ApplicationFilter, list_applications, timeline
 from workflow.schemas import (
     ApplicationCreate,
     ApplicationPage,

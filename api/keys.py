@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.keys import list_keys as list_keys_of
 from accounts.models import ApiKey
 from api.auth import AccountAdmin
 from api.deps import RegistryDep, SessionDep
 from api.errors import responses
 from casefile import accounts as units
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
+from fairtrack.pagination import MAX_PAGE, Page
 from law.road import Role
 
 router = APIRouter(prefix="/admin/keys", tags=["admin"])
@@ -41,8 +43,8 @@ class NewKey(KeyView):
     key: str = Field(description="The full key. Shown this once; FairTrack keeps only its hash.")
 
 
-class KeyList(BaseModel):
-    items: list[KeyView]
+class KeyList(Page[KeyView]):
+    pass
 
 
 def key_view(key: ApiKey) -> KeyView:
@@ -61,14 +63,16 @@ def create_key(data: KeyCreate, actor: AccountAdmin, session: SessionDep, regist
     return NewKey(**key_view(key).model_dump(), key=full)
 
 
-@router.get("", response_model=KeyList, responses=responses(*AUTH))
+@router.get("", response_model=KeyList, responses=responses(*AUTH, InvalidRequest))
 def list_keys(
     actor: AccountAdmin,
     session: SessionDep,
     organization: Annotated[str | None, Query(min_length=1, max_length=80)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
 ) -> KeyList:
-    return KeyList(items=[key_view(k) for k in units.list_keys(session, organization, limit)])
+    rows, next_cursor = list_keys_of(session, organization, limit, cursor)
+    return KeyList(items=[key_view(k) for k in rows], next_cursor=next_cursor)
 
 
 @router.post("/{key_id}/revoke", response_model=KeyView, responses=responses(*AUTH, NotFound))

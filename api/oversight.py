@@ -11,6 +11,7 @@ from api.deps import RegistryDep, SessionDep
 from api.errors import responses
 from casefile.flags import triage as triage_unit
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
+from fairtrack.pagination import MAX_ID, MAX_PAGE
 from flags.schemas import FlagKind, FlagPage, FlagStatus, FlagTriage, FlagView, Severity
 from flags.service import FlagStateConflict, list_flags
 from oversight.outcomes import DIMENSIONS, outcomes
@@ -20,9 +21,8 @@ from oversight.timeliness import timeliness
 
 router = APIRouter(prefix="/oversight", tags=["oversight"])
 AUTH = (NotAuthenticated, Forbidden)
-MAX_PAGE = 100
-# Flag ids are INTEGER columns: a larger cursor names no flag and overflows the bind (as flag_id).
-MAX_FLAG_ID = 2**31 - 1
+
+
 
 
 def _view(flag: object, reference: str) -> FlagView:
@@ -38,7 +38,7 @@ def read_flags(
     status: FlagStatus | None = None,
     regulator: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[int | None, Query(ge=0, le=MAX_FLAG_ID)] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
 ) -> FlagPage:
     rows, next_cursor = list_flags(
         session, actor, kind=kind.value if kind else None, severity=severity.value if severity else None,
@@ -46,7 +46,7 @@ def read_flags(
     )
     return FlagPage(
         items=[_view(flag, reference) for flag, reference in rows],
-        next_cursor=None if next_cursor is None else str(next_cursor),
+        next_cursor=next_cursor,
     )
 
 
@@ -55,7 +55,7 @@ def read_flags(
     responses=responses(*AUTH, NotFound, FlagStateConflict, InvalidRequest),
 )
 def triage(
-    flag_id: Annotated[int, Path(ge=1, le=MAX_FLAG_ID)],
+    flag_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: FlagTriage,
     actor: OversightActor,
     session: SessionDep,

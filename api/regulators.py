@@ -8,8 +8,9 @@ from fastapi import APIRouter, Header, Path, Query
 from api.deps import RegistryDep, SessionDep
 from api.errors import responses
 from fairtrack.errors import InvalidRequest, NotFound
+from fairtrack.pagination import MAX_PAGE
 from regulators import views
-from regulators.schema import SLUG, Sector
+from regulators.files import SLUG, Sector
 from regulators.schemas import (
     AssessorPage,
     Language,
@@ -28,7 +29,7 @@ Lang = Annotated[
     Query(description="Language of names: en or fr (default: from Accept-Language, else en)."),
 ]
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language", max_length=500)]
-Limit = Annotated[int, Query(ge=1, le=views.MAX_PAGE, description=f"At most {views.MAX_PAGE}.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"At most {MAX_PAGE}.")]
 Cursor = Annotated[
     str | None,
     Query(max_length=80, pattern=SLUG, description="The `next_cursor` of the previous page."),

@@ -1,7 +1,6 @@
 """Units of work on accounts: register, log in, refresh, change a password, API keys, and the
 once-a-minute "last used" mark a key leaves."""
 
-from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -81,5 +80,3 @@ def key_actor(session: Session, text: str) -> Actor:
                  api_key_id=key.id)
 
 
-def list_keys(session: Session, organization: str | None, limit: int) -> Sequence[ApiKey]:
-    return keys.list_keys(session, organization, limit)

@@ -43,8 +43,8 @@ from law.road import (
 from law.standards import StandardStage
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
+from regulators.files import Regulator, Sector
 from regulators.registry import DIVISIONAL_COURT, Registry
-from regulators.schema import Regulator, Sector
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval, StageVisit

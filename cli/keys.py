@@ -1,13 +1,18 @@
 """`fairtrack keys`: API keys for regulators' and assessors' systems, from the command line."""
 
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
+from accounts.keys import list_keys
+from accounts.models import ApiKey
 from casefile import accounts as units
 from cli.database import open_session
 from fairtrack.errors import DomainError
+from fairtrack.pagination import MAX_PAGE
 from law.road import Role
 from regulators.registry import get_registry
 
@@ -42,7 +47,7 @@ def list_(
     """Keys with their prefix, organization, last use and revocation (never the secret)."""
     out.print("id\tname\tprefix\trole\torganization\tcreated\tlast used\trevoked", highlight=False)
     with open_session() as session:
-        for key in units.list_keys(session, organization, limit=10_000):
+        for key in _every_key(session, organization):
             cells = [
                 str(key.id), key.name, f"ft_{key.prefix}_…", key.role, key.organization,
                 f"{key.created_at:%Y-%m-%d %H:%M}",
@@ -50,6 +55,15 @@ def list_(
                 f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
             ]
             out.print("\t".join(cells), markup=False, highlight=False, soft_wrap=True)
+
+
+def _every_key(session: Session, organization: str | None) -> Iterator[ApiKey]:
+    cursor: str | None = None
+    while True:
+        page, cursor = list_keys(session, organization, MAX_PAGE, cursor)
+        yield from page
+        if cursor is None:
+            return
 
 
 @keys.command("revoke")

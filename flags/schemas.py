@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fairtrack.pagination import Page
 from flags.rules import FLAG_KINDS
 
 FlagKind = StrEnum("FlagKind", {k: k for k in FLAG_KINDS})  # type: ignore[misc]
@@ -48,6 +49,5 @@ class FlagView(BaseModel):
     note: str | None
 
 
-class FlagPage(BaseModel):
-    items: list[FlagView]
-    next_cursor: str | None
+class FlagPage(Page[FlagView]):
+    pass

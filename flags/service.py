@@ -12,6 +12,7 @@ from sqlmodel import col
 from accounts.actor import Actor
 from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
+from fairtrack.pagination import cut, id_cursor
 from flags.models import Flag
 from flags.rules import EVENT_CAN_RAISE, RULES, Finding
 from law.calendar import local_date
@@ -122,8 +123,8 @@ def list_flags(
     status: str | None,
     regulator: str | None,
     limit: int,
-    cursor: int | None,
-) -> tuple[list[tuple[Flag, str]], int | None]:
+    cursor: str | None,
+) -> tuple[list[tuple[Flag, str]], str | None]:
     """A page of flags in id order, each with its application's public reference (one query: the
     join, not a lookup per flag), and the cursor of the next page."""
     query = select(Flag, Application).join(
@@ -133,15 +134,14 @@ def list_flags(
                           (Flag.regulator, regulator)):
         if value is not None:
             query = query.where(col(column) == value)
-    if cursor is not None:
-        query = query.where(col(Flag.id) > cursor)
+    last = id_cursor(cursor)
+    if last is not None:
+        query = query.where(col(Flag.id) > last)
     rows = [
         (flag, application.reference)
         for flag, application in session.execute(query.order_by(col(Flag.id)).limit(limit + 1))
     ]
-    if len(rows) > limit:
-        return rows[:limit], rows[limit - 1][0].id
-    return rows, None
+    return cut(rows, limit, lambda row: row[0].id)
 
 
 def triage_flag(

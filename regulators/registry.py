@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from regulators.schema import Assessor, Regulator
+from regulators.files import Assessor, Regulator
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from law.standards import StandardStage
 from law.windows import WindowKind, WindowLaw, windows_on_route
+from regulators.files import Body, Names, Regulator, Sector, ServiceStandard
 from regulators.registry import DIVISIONAL_COURT, Registry
-from regulators.schema import Body, Names, Regulator, Sector, ServiceStandard
 
 DIVISIONAL_COURT_BODY = Body(
     slug=DIVISIONAL_COURT,

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from fairtrack.pagination import Page
+
 Language = Literal["en", "fr"]
 MatchKind = Literal["exact", "prefix", "word", "substring", "words"]
 
@@ -80,10 +82,8 @@ class RegulatorSummary(BaseModel):
     professions: list[str]
 
 
-class RegulatorPage(BaseModel):
+class RegulatorPage(Page[RegulatorSummary]):
     lang: Language
-    items: list[RegulatorSummary]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
 
 
 class RegulatorDetail(RegulatorSummary):
@@ -122,11 +122,9 @@ class AssessorView(BaseModel):
     to_verify: list[str]
 
 
-class AssessorPage(BaseModel):
+class AssessorPage(Page[AssessorView]):
     lang: Language
     notice: str = Field(description="A credential assessment is not a licence.")
-    items: list[AssessorView]
-    next_cursor: str | None
 
 
 class RegulatorRef(BaseModel):

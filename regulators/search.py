@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from fairtrack.errors import InvalidRequest
+from regulators.files import Profession, Regulator
 from regulators.registry import Registry
-from regulators.schema import Profession, Regulator
 from regulators.schemas import MatchKind
 
 MAX_QUERY = 100

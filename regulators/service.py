@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from fairtrack.errors import NotFound
+from regulators.files import Regulator
 from regulators.models import RegulatorRules
 from regulators.registry import Registry, without_retired_keys
-from regulators.schema import Regulator
 
 
 def _stored_versions(session: Session, slug: str) -> dict[int, date]:

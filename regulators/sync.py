@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from fairtrack.columns import utcnow
+from regulators.files import Regulator
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from regulators.registry import (
     Registry,
@@ -20,7 +21,6 @@ from regulators.registry import (
     document_of,
     without_retired_keys,
 )
-from regulators.schema import Regulator
 
 # Any constant will do: it only has to be the same for every process syncing this database.
 _SYNC_LOCK_KEY = 0x4654_5245_4753

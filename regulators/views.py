@@ -1,14 +1,14 @@
 """The registry as the public API shows it, in English or French, with the pages it is read in."""
 
-from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from fairtrack.errors import InvalidRequest, NotFound
+from fairtrack.pagination import after
 from law.windows import WindowLaw, windows_on_route
+from regulators.files import Body, Names, Profession, Regulator, Sector, ServiceStandard
 from regulators.registry import Registry
 from regulators.route import route_of
-from regulators.schema import Body, Names, Profession, Regulator, Sector, ServiceStandard
 from regulators.schemas import (
     AssessorPage,
     AssessorView,
@@ -32,7 +32,6 @@ from regulators.schemas import (
 from regulators.search import search_professions
 from regulators.service import rules_history, rules_of
 
-MAX_PAGE = 100
 MAX_SEARCH_PAGE = 50
 MAX_OFFSET = 1000
 ASSESSMENT_NOTICE = Names(
@@ -44,14 +43,6 @@ ASSESSMENT_NOTICE = Names(
 
 def _in(names: Names, lang: Language) -> str:
     return names.fr if lang == "fr" else names.en
-
-
-def _page(slugs: Sequence[str], limit: int, cursor: str | None) -> tuple[list[str], str | None]:
-    """Keyset pages over slugs in order, like /applications: `cursor` is the last slug seen."""
-    after = [s for s in sorted(slugs) if cursor is None or s > cursor]
-    if len(after) > limit:
-        return after[:limit], after[limit - 1]
-    return after, None
 
 
 def _body(body: Body, lang: Language) -> BodyView:
@@ -84,7 +75,7 @@ def regulator_page(
     registry: Registry, lang: Language, sector: Sector | None, limit: int, cursor: str | None
 ) -> RegulatorPage:
     slugs = [s for s, r in registry.regulators.items() if sector is None or r.sector is sector]
-    page, next_cursor = _page(slugs, limit, cursor)
+    page, next_cursor = after(slugs, limit, cursor)
     return RegulatorPage(
         lang=lang, items=[_summary(registry.regulators[s], lang) for s in page],
         next_cursor=next_cursor,
@@ -151,7 +142,7 @@ def history(session: Session, registry: Registry, slug: str) -> RulesHistory:
 def assessor_page(
     registry: Registry, lang: Language, limit: int, cursor: str | None
 ) -> AssessorPage:
-    page, next_cursor = _page(list(registry.assessors), limit, cursor)
+    page, next_cursor = after(list(registry.assessors), limit, cursor)
     items = []
     for slug in page:
         assessor = registry.assessors[slug]

@@ -11,8 +11,8 @@ from cli.main import app as cli
 from law.calendar import DayRule
 from law.standards import PROJECT_DEFAULTS, StandardStage
 from law.windows import WINDOWS, WindowKind, windows_on_route
+from regulators.files import Sector
 from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
-from regulators.schema import Sector
 
 # The facts live beside the repository (../shared/facts/ontario.md) when it is checked out there.
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "ontario.md"

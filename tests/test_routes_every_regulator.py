@@ -21,9 +21,9 @@ from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from fairtrack.errors import InvalidTrigger
 from law.road import Role, Stage
+from regulators.files import Regulator, Sector
 from regulators.registry import DIVISIONAL_COURT, Registry
 from regulators.route import route_of
-from regulators.schema import Regulator, Sector
 from workflow.models import Application, StageInterval
 from workflow.schemas import ApplicationCreate, EventRequest
 from workflow.verify import verify_all

@@ -10,16 +10,14 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.columns import utcnow
-from fairtrack.errors import InvalidRequest
+from fairtrack.pagination import cut, id_cursor
 from law.road import STATES, Stage
 from regulators.registry import Registry
 from workflow.ledger import visit_durations
-from workflow.models import MAX_APPLICATION_ID, Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval
 from workflow.policy import visible_to
 from workflow.schemas import StageClock
 from workflow.service import get_application
-
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -45,16 +43,11 @@ def list_applications(
         query = query.where(col(Application.state).in_(in_stage))
     if filters.regulator is not None:
         query = query.where(col(Application.regulator) == filters.regulator)
-    if cursor is not None:
-        # isdigit() alone also admits digits int() refuses, such as '²'
-        if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_APPLICATION_ID:
-            raise InvalidRequest("cursor must be a value returned as next_cursor", field="cursor")
-        query = query.where(col(Application.id) > int(cursor))
-    rows = list(session.scalars(query.order_by(col(Application.id)).limit(limit + 1)))
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return rows, str(rows[-1].id)
-    return rows, None
+    last = id_cursor(cursor)
+    if last is not None:
+        query = query.where(col(Application.id) > last)
+    rows = session.scalars(query.order_by(col(Application.id)).limit(limit + 1)).all()
+    return cut(rows, limit, lambda row: row.id)
 
 
 def timeline(

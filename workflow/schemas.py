@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fairtrack.pagination import Page
 from law.road import REQUIREMENT_CODES, STATE_INFO
 
 
@@ -94,9 +95,8 @@ class ApplicationView(BaseModel):
     )
 
 
-class ApplicationPage(BaseModel):
-    items: list[ApplicationView]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+class ApplicationPage(Page[ApplicationView]):
+    pass
 
 
 class EventView(BaseModel):

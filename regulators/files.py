@@ -1,4 +1,4 @@
-"""The shape of a regulator's and an assessor's data file, validated when the registry loads."""
+"""The shape of the registry's data files (a regulator's rules, an assessor), validated when it loads."""
 
 from datetime import date
 from enum import StrEnum
