@@ -21,7 +21,7 @@ from fairtrack.migrate import upgrade
 from fairtrack.settings import Settings, get_settings
 from migrations.tables import metadata
 from regulators.registry import Registry, get_registry
-from tests.road import Road
+from tests.support.road import Road
 
 POSTGRES_URL = os.environ.get(
     "FAIRTRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

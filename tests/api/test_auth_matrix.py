@@ -1,0 +1,229 @@
+"""The authorization matrix, generated from the app's own route table: every route, called by
+every role (in and out of scope), an API key, no token, an expired and a tampered token.
+
+A route without an entry here fails `test_route` with the entry to add. Reading outside one's
+scope answers 404; acting outside one's role answers 403; bad or missing credentials answer 401.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+
+from api.app import create_app
+from fairtrack.settings import Settings
+from tests.support.matrix_world import CALLERS, PASSWORD, Builder, Call, World, build_world
+from tests.support.road import Road
+
+BAD_CREDENTIALS = {"no_token": 401, "expired_token": 401, "tampered_token": 401}
+
+
+@dataclass(frozen=True)
+class Expect:
+    statuses: dict[str, int]
+    call: Builder | None = None  # default: the route's path with DEFAULT_PARAMS, no body
+
+
+def public(status: int, call: Builder | None = None) -> Expect:
+    """Open to anyone: credentials, good or bad, change nothing."""
+    return Expect(dict.fromkeys(CALLERS, status), call)
+
+
+def protected(
+    *, applicant: int, other_applicant: int, regulator: int, other_regulator: int, assessor: int,
+    tribunal: int, oversight: int, admin: int, regulator_key: int, call: Builder | None = None,
+) -> Expect:
+    statuses = {
+        "applicant": applicant, "other_applicant": other_applicant, "regulator": regulator,
+        "other_regulator": other_regulator, "assessor": assessor, "tribunal": tribunal,
+        "oversight": oversight, "admin": admin, "regulator_key": regulator_key, **BAD_CREDENTIALS,
+    }
+    return Expect(statuses, call)
+
+
+def admin_only(ok: int, call: Builder | None = None) -> Expect:
+    return protected(
+        applicant=403, other_applicant=403, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=403, admin=ok, regulator_key=403, call=call,
+    )
+
+
+# The matrix's applicant owns a draft at CNO assessed by NNAS; "other_" callers are out of scope;
+# the tribunal is HPARB, before which the draft has not come.
+READ_ONE = protected(
+    applicant=200, other_applicant=404, regulator=200, other_regulator=404, assessor=200,
+    tribunal=404, oversight=200, admin=403, regulator_key=200,
+)
+V1 = "/api/v1"
+FIGURES = protected(
+    applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=403,
+    tribunal=403, oversight=200, admin=403, regulator_key=200,
+)
+OWN_PROFILE = protected(
+    applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
+    tribunal=403, oversight=403, admin=403, regulator_key=403,
+)
+
+MATRIX: dict[tuple[str, str], Expect] = {
+    ("GET", "/openapi.json"): public(200),
+    ("GET", "/docs"): public(200),
+    ("GET", "/docs/oauth2-redirect"): public(200),
+    ("GET", "/redoc"): public(200),
+    ("GET", f"{V1}/health"): public(200),
+    ("POST", f"{V1}/auth/token"): public(200, lambda w: Call(
+        "POST", f"{V1}/auth/token",
+        data={"username": w.people["applicant"].email, "password": PASSWORD},
+    )),
+    ("POST", f"{V1}/auth/refresh"): public(200, lambda w: Call(
+        "POST", f"{V1}/auth/refresh", json={"refresh_token": w.fresh_refresh_token()},
+    )),
+    ("POST", f"{V1}/auth/register"): public(201, lambda w: Call(
+        "POST", f"{V1}/auth/register",
+        json={"email": w.fresh_email(), "password": "a long enough passphrase", "preferred_language": "fr"},
+    )),
+    ("POST", f"{V1}/me/password"): protected(
+        applicant=204, other_applicant=204, regulator=204, other_regulator=204, assessor=204,
+        tribunal=204, oversight=204, admin=204, regulator_key=403,
+        call=lambda w: Call("POST", f"{V1}/me/password", json={
+            "current_password": PASSWORD, "new_password": "another long passphrase 2",
+        }),
+    ),
+    ("POST", f"{V1}/applications"): protected(
+        applicant=201, other_applicant=201, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=403, admin=403, regulator_key=403,
+        call=lambda w: Call("POST", f"{V1}/applications",
+                            json={"regulator": "peo", "licence_class": "p-eng"}),
+    ),
+    ("GET", f"{V1}/applications"): protected(
+        applicant=200, other_applicant=200, regulator=200, other_regulator=200, assessor=200,
+        tribunal=200, oversight=200, admin=403, regulator_key=200,
+    ),
+    ("GET", f"{V1}/applications/{{reference}}"): READ_ONE,
+    ("GET", f"{V1}/applications/{{reference}}/timeline"): READ_ONE,
+    # Submitting a fresh draft: only its applicant may; staff who see it lack the role (403).
+    ("POST", f"{V1}/applications/{{reference}}/events"): protected(
+        applicant=201, other_applicant=404, regulator=403, other_regulator=404, assessor=403,
+        tribunal=404, oversight=403, admin=403, regulator_key=403,
+        call=lambda w: Call("POST", f"{V1}/applications/{w.fresh_application()}/events",
+                            json={"trigger": "submit", "expected_version": 1}),
+    ),
+    ("GET", f"{V1}/regulators"): public(200),
+    # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
+    ("GET", f"{V1}/oversight/flags"): FIGURES,
+    ("PATCH", f"{V1}/oversight/flags/{{flag_id}}"): protected(
+        applicant=403, other_applicant=403, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=404, admin=403, regulator_key=403,
+        call=lambda w: Call("PATCH", f"{V1}/oversight/flags/999999", json={"action": "acknowledge"}),
+    ),
+    ("GET", f"{V1}/oversight/timeliness"): FIGURES,
+    ("GET", f"{V1}/oversight/outcomes"): FIGURES,
+    ("GET", f"{V1}/me/profile"): OWN_PROFILE,
+    ("PUT", f"{V1}/me/profile"): protected(
+        applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=403, admin=403, regulator_key=403,
+        call=lambda w: Call("PUT", f"{V1}/me/profile", json={"immigration_status": "abroad"}),
+    ),
+    ("GET", f"{V1}/regulators/{{slug}}"): public(200),
+    ("GET", f"{V1}/regulators/{{slug}}/rules"): public(200),
+    ("GET", f"{V1}/regulators/{{slug}}/rules/{{version}}"): public(200),
+    ("GET", f"{V1}/assessors"): public(200),
+    ("GET", f"{V1}/professions"): public(200, lambda w: Call("GET", f"{V1}/professions?q=nurse")),
+    ("POST", f"{V1}/admin/keys"): admin_only(201, lambda w: Call(
+        "POST", f"{V1}/admin/keys", json={"name": "peo intake", "role": "regulator", "organization": "peo"},
+    )),
+    ("GET", f"{V1}/admin/keys"): admin_only(200),
+    ("POST", f"{V1}/admin/keys/{{key_id}}/revoke"): admin_only(200),
+    # Pages: the bearer header means nothing to them; forms without the session's CSRF token are
+    # refused (403) and pages for people without a session redirect to /login (303).
+    ("GET", "/login"): public(200),
+    ("POST", "/login"): public(403, lambda w: Call(
+        "POST", "/login", data={"email": w.people["applicant"].email, "password": PASSWORD},
+    )),
+    ("GET", "/me"): public(303),
+    ("POST", "/logout"): public(403, lambda w: Call("POST", "/logout", data={})),
+}
+
+DEFAULT_PARAMS = {
+    "reference": lambda w: w.reference,
+    "slug": lambda w: "cno",
+    "version": lambda w: "1",
+    "key_id": lambda w: str(w.fresh_key_id()),
+}
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template) of every HTTP route the app serves, HEAD aside."""
+    found = set()
+    for context in iter_route_contexts(app.routes):
+        for method in context.methods or ():
+            if method != "HEAD" and context.path:
+                found.add((method, context.path))
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+ROUTES = route_table(create_app(Settings(database_url="sqlite://")))
+
+
+def _default_call(world: World, method: str, path: str) -> Call:
+    params = {}
+    for name, make in DEFAULT_PARAMS.items():
+        if "{" + name + "}" in path:
+            params[name] = make(world)
+    try:
+        return Call(method, path.format(**params))
+    except KeyError as exc:
+        raise AssertionError(
+            f"{method} {path}: no value for path parameter {exc}; add it to DEFAULT_PARAMS or give "
+            f"the entry a `call`"
+        ) from None
+
+
+def _missing_entry(method: str, path: str) -> str:
+    return (
+        f"{method} {path} has no entry in the authorization matrix. Add to MATRIX in "
+        f"tests/api/test_auth_matrix.py, e.g.\n"
+        f'    ("{method}", "{path}"): protected(applicant=..., other_applicant=..., regulator=..., '
+        f"other_regulator=..., assessor=..., tribunal=..., oversight=..., admin=..., "
+        f"regulator_key=...),\n"
+        f"or public(STATUS) for a route open to everyone; give a `call=` when it needs a body."
+    )
+
+
+@pytest.fixture
+def world(road: Road) -> Iterator[World]:
+    yield build_world(road)
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_route(method: str, path: str, world: World, app: FastAPI) -> None:
+    entry = MATRIX.get((method, path))
+    if entry is None:
+        pytest.fail(_missing_entry(method, path))
+    assert set(entry.statuses) == set(CALLERS), f"{method} {path}: the entry must name every caller"
+    mismatches = []
+    for caller in CALLERS:
+        app.state.limiter.reset()  # each caller alone: limits have tests of their own
+        call = entry.call(world) if entry.call else _default_call(world, method, path)
+        response = world.road.client.request(
+            call.method, call.path, json=call.json, data=call.data,
+            headers=world.headers[caller], follow_redirects=False,
+        )
+        expected = entry.statuses[caller]
+        if response.status_code != expected:
+            mismatches.append(f"{caller}: expected {expected}, got {response.status_code} "
+                              f"{response.text[:200]}")
+        elif expected >= 400 and response.headers["content-type"].startswith("application/json"):
+            assert response.json()["message"], f"{method} {path} {caller}: a refusal needs a message"
+    assert not mismatches, f"{method} {path}:\n" + "\n".join(mismatches)
+
+
+def test_every_matrix_entry_is_a_route() -> None:
+    stale = sorted(set(MATRIX) - set(ROUTES))
+    assert not stale, f"entries for routes that no longer exist (remove them): {stale}"
+
+
+def test_matrix_size() -> None:
+    """Every route x every caller: the size reported for the issue."""
+    assert len(ROUTES) * len(CALLERS) >= 25 * 12

@@ -1,0 +1,1 @@
+"""Test drivers and scenario builders shared by every concept's tests."""

@@ -1,0 +1,134 @@
+"""Integrity against someone with database access: daily chain heads, exported and checked later."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
+from typer.testing import CliRunner
+
+from casefile.applications import apply_event
+from cli.main import app as cli
+from fairtrack.columns import utcnow
+from fairtrack.database import transaction
+from tests.support.road import Road
+from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.models import Application, Event, StageInterval, StageVisit
+from workflow.schemas import EventRequest
+from workflow.service import parse_reference
+from workflow.visits import Stay, fold_visits
+
+runner = CliRunner()
+
+
+def _history(road: Road, days_ago: int) -> str:
+    """An engineering application opened, submitted and taken up on three past days."""
+    engineer, peo = road.applicant(), road.regulator("peo")
+    start = utcnow() - timedelta(days=days_ago)
+    reference = engineer.opened_on(start, "peo", "p-eng")
+    for offset, (person, trigger) in enumerate([(engineer, "submit"), (peo, "begin_review")], 1):
+        with transaction(road.sessions) as session:
+            apply_event(
+                session, person.actor, road.registry, reference,
+                EventRequest(trigger=trigger, expected_version=offset),
+                now=start + timedelta(days=offset),
+            )
+    return reference
+
+
+def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: int) -> None:
+    """What a careful insider does: move one event's time, then recompute every hash and the
+    projection after it, so that the application agrees with its own log again."""
+    app_id = parse_reference(reference)
+    with transaction(sessions) as session:
+        events = list(session.scalars(
+            select(Event).where(col(Event.application_id) == app_id).order_by(col(Event.seq))
+        ))
+        intervals = list(session.scalars(
+            select(StageInterval).where(col(StageInterval.application_id) == app_id)
+            .order_by(col(StageInterval.seq))
+        ))
+        target = events[seq - 1]
+        target.occurred_at = target.occurred_at - timedelta(hours=20)
+        target.recorded_at = target.recorded_at - timedelta(hours=20)
+        previous = GENESIS_HASH
+        for event in events:
+            event.prev_hash = previous
+            event.hash = chain_hash(previous, event_content(
+                application_id=event.application_id, seq=event.seq, trigger=event.trigger,
+                outcome=event.outcome, from_state=event.from_state, to_state=event.to_state,
+                actor_id=event.actor_id, actor_role=event.actor_role, actor_org=event.actor_org,
+                occurred_at=event.occurred_at, recorded_at=event.recorded_at, payload=event.payload,
+            ))
+            previous = event.hash
+        for interval, event in zip(intervals, events, strict=True):
+            interval.entered_at = event.occurred_at
+        for interval, following in zip(intervals, events[1:], strict=False):
+            interval.exited_at = following.occurred_at
+            interval.calendar_days, interval.business_days = visit_durations(
+                interval.entered_at, following.occurred_at
+            )
+        stays = [Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,
+                      i.business_days) for i in intervals]
+        visits = session.scalars(select(StageVisit).where(col(StageVisit.application_id) == app_id)
+                                 .order_by(col(StageVisit.seq)))
+        for stored, refolded in zip(visits, fold_visits(stays), strict=True):
+            for name, value in vars(refolded).items():
+                setattr(stored, name, value)
+        application = session.get(Application, app_id)
+        assert application is not None
+        application.head_hash = previous
+
+
+def test_a_rewritten_and_rechained_event_passes_verify_but_not_the_kept_heads(
+    road: Road, cli_database: None, tmp_path: Path
+) -> None:
+    reference = _history(road, days_ago=10)
+    _history(road, days_ago=6)
+    heads = tmp_path / "heads.jsonl"
+
+    exported = runner.invoke(cli, ["verify", "--export-heads", str(heads)])
+    assert exported.exit_code == 0, exported.output
+    assert len(heads.read_text().splitlines()) == 6  # three days for each history
+    assert runner.invoke(cli, ["verify", "--heads", str(heads)]).exit_code == 0
+
+    _rewrite_and_rechain(road.sessions, reference, seq=2)
+
+    alone = runner.invoke(cli, ["verify"])
+    assert alone.exit_code == 0, "the insider's rewrite is self-consistent: the chain alone agrees"
+    checked = runner.invoke(cli, ["verify", "--heads", str(heads)])
+    assert checked.exit_code == 1
+    assert "day head mismatch" in checked.output
+
+
+def test_todays_events_are_not_exported_and_later_days_do_not_disturb_old_heads(
+    road: Road, cli_database: None, tmp_path: Path
+) -> None:
+    _history(road, days_ago=5)
+    heads = tmp_path / "heads.jsonl"
+    assert runner.invoke(cli, ["verify", "--export-heads", str(heads)]).exit_code == 0
+    road.applicant().open("peo", "p-eng")  # recorded today, after the export
+    _history(road, days_ago=2)  # days after the last exported one
+    result = runner.invoke(cli, ["verify", "--heads", str(heads)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_deleted_day_and_a_malformed_heads_file_are_reported(
+    road: Road, cli_database: None, tmp_path: Path
+) -> None:
+    _history(road, days_ago=4)
+    printed = runner.invoke(cli, ["verify", "--export-heads", "-"])
+    assert printed.exit_code == 0
+    lines = [line for line in printed.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 3
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("\n".join(lines) + "\n")
+    with transaction(road.sessions) as session:  # an insider inserts a back-dated day's record
+        event = session.scalars(select(Event).order_by(col(Event.id))).first()
+        assert event is not None
+        event.recorded_at = event.recorded_at - timedelta(days=30)
+    assert runner.invoke(cli, ["verify", "--heads", str(kept)]).exit_code == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n")
+    assert runner.invoke(cli, ["verify", "--heads", str(bad)]).exit_code == 2
