@@ -54,7 +54,6 @@ CALLERS: dict[str, tuple[Role, str | None]] = {
     "admin": (Role.admin, None),
     "regulator_key": (Role.regulator, "cno"),
 }
-generated: dict[tuple[str, str], int] = {}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -117,16 +116,6 @@ def test_the_api_keeps_its_contract_under_generated_input(
                                    checks=CHECKS)
 
         run()
-    generated[app.state.engine.dialect.name, caller] = count
+    # Every caller's share of the minimum, so each database gets at least MINIMUM_CASES in all.
     assert count >= MINIMUM_CASES / len(CALLERS), f"only {count} cases for {caller}"
-
-
-def test_at_least_a_thousand_cases_were_generated_on_each_database() -> None:
-    """Runs after the callers' runs (same module, declared later)."""
-    backends = {backend for backend, _ in generated}
-    assert backends, "run the whole module"
-    for backend in backends:
-        counts = {caller: n for (on, caller), n in generated.items() if on == backend}
-        assert set(counts) == set(CALLERS), "run the whole module"
-        print(f"schemathesis on {backend}: {sum(counts.values())} cases {counts}")  # noqa: T201
-        assert sum(counts.values()) >= MINIMUM_CASES, counts
+    print(f"schemathesis on {app.state.engine.dialect.name} as {caller}: {count} cases")  # noqa: T201
