@@ -11,10 +11,10 @@ from sqlmodel import col
 
 from deadlines.models import Deadline
 from fairtrack.errors import NotFound
-from law.calendar import add_business_days, business_days_between, local_date, period_end
+from law.calendar import add_business_days, business_days_between, local_date
 from law.road import ACT_OF_PARTY, ENDS_BY_CHOICE, LAPSE, STATE_INFO, Clock, Fact
 from law.standards import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
-from law.windows import WINDOWS, windows_opening
+from law.windows import WINDOWS, calculate, windows_opening
 from regulators.registry import Registry
 from regulators.service import rules_of
 from workflow.models import Application, Event
@@ -172,7 +172,7 @@ def follow_step(
             application_id=application_id, kind=STATUTORY_WINDOW, code=law.kind.value, stage=stage,
             party=law.party.value, days=law.days, counting=law.counting.value,
             legal_basis=law.citation, to_verify=law.to_verify, starts_on=day,
-            due_on=period_end(day, law.days, law.counting), status=OPEN, opened_seq=step.seq,
+            due_on=calculate(law.kind.value, day).last_day, status=OPEN, opened_seq=step.seq,
         ))
     return opened
 

@@ -10,9 +10,10 @@ it (set by each profession's own Act), so none is invented.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
-from law.calendar import DayRule
+from law.calendar import DayRule, holiday_name, period_end
 from law.road import Clock, Fact, State
 
 
@@ -99,3 +100,32 @@ def windows_opening(state: str, facts: set[Fact]) -> list[WindowLaw]:
     """The windows that start running when an application enters `state` on this route."""
     return [w for w in WINDOWS if state in w.opens_in and w.opens_in[state] <= facts]
 
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A window's last day from a start date, as the law counts it, with the reasons."""
+
+    window: WindowLaw
+    start: date
+    last_day: date
+    # Days the count stepped over at its end because the law does not let a period end on them.
+    holidays_stepped_over: tuple[tuple[date, str], ...]
+
+
+WINDOW_BY_CODE: dict[str, WindowLaw] = {w.kind.value: w for w in WINDOWS}
+
+
+def calculate(code: str, start: date) -> Calculation:
+    """The last day of window `code` running from `start` (the day of receipt): the first day is
+    excluded and the last included; a last day that is a holiday under the window's counting rule
+    moves to the next day that is not one. KeyError for an unknown window."""
+    window = WINDOW_BY_CODE[code]
+    nominal = start + timedelta(days=window.days)
+    last_day = period_end(start, window.days, window.counting)
+    stepped = []
+    day = nominal
+    while day < last_day:
+        stepped.append((day, holiday_name(day, window.counting) or ""))
+        day += timedelta(days=1)
+    return Calculation(window, start, last_day, tuple(stepped))
