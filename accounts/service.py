@@ -16,6 +16,7 @@ from accounts.security import (
 )
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
+from i18n import msg
 from law.road import Role
 from regulators.registry import Registry
 
@@ -25,7 +26,7 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 MIN_DISTINCT = 6
 LANGUAGES = ("en", "fr")
-EMAIL_TAKEN = "an account with this email exists"
+EMAIL_TAKEN = msg("an account with this email exists")
 
 
 def normalize_email(email: str) -> str:
@@ -38,27 +39,30 @@ def check_email(email: str) -> str:
     email = normalize_email(email)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
-        raise InvalidRequest("email is not a valid address", field="email")
+        raise InvalidRequest(msg("email is not a valid address"), field="email")
     host = domain.rstrip(".")
     if host == SYSTEM_DOMAIN or host.endswith(f".{SYSTEM_DOMAIN}"):
-        raise InvalidRequest(f"addresses at {SYSTEM_DOMAIN} are reserved for system accounts",
-                             field="email")
+        raise InvalidRequest(msg("addresses at {domain} are reserved for system accounts",
+                                 domain=SYSTEM_DOMAIN), field="email")
     return email
 
 
 def check_password(password: str, email: str) -> None:
     """Length, variety, and not built from the email: the rules every new password meets."""
     if len(password) < MIN_PASSWORD:
-        raise InvalidRequest(f"password needs at least {MIN_PASSWORD} characters", field="password")
+        raise InvalidRequest(msg("password needs at least {minimum} characters", minimum=MIN_PASSWORD),
+                             field="password")
     if len(password) > MAX_PASSWORD:
-        raise InvalidRequest(f"password has at most {MAX_PASSWORD} characters", field="password")
+        raise InvalidRequest(msg("password has at most {maximum} characters", maximum=MAX_PASSWORD),
+                             field="password")
     if len(set(password)) < MIN_DISTINCT:
         raise InvalidRequest(
-            f"password needs at least {MIN_DISTINCT} different characters", field="password"
+            msg("password needs at least {minimum} different characters", minimum=MIN_DISTINCT),
+            field="password",
         )
     local = normalize_email(email).partition("@")[0]
     if len(local) >= 4 and local in password.lower():
-        raise InvalidRequest("password must not contain your email address", field="password")
+        raise InvalidRequest(msg("password must not contain your email address"), field="password")
 
 
 def create_user(
@@ -83,7 +87,7 @@ def create_user(
     elif organization is not None:
         raise InvalidRequest(f"{role.value} accounts have no organization", field="organization")
     if preferred_language not in LANGUAGES:
-        raise InvalidRequest("preferred_language is 'en' or 'fr'", field="preferred_language")
+        raise InvalidRequest(msg("preferred_language is 'en' or 'fr'"), field="preferred_language")
     if _email_taken(session, email):
         raise InvalidRequest(EMAIL_TAKEN, field="email")
     user = User(
@@ -122,9 +126,9 @@ def register_applicant(
 def authenticate(session: Session, email: str, password: str) -> User:
     user = session.scalars(select(User).where(col(User.email) == normalize_email(email))).first()
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        raise NotAuthenticated("wrong email or password")
+        raise NotAuthenticated(msg("wrong email or password"))
     if not user.is_active:
-        raise NotAuthenticated("this account is disabled")
+        raise NotAuthenticated(msg("this account is disabled"))
     return user
 
 
@@ -145,6 +149,18 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> U
         .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+    session.flush()
+    return user
+
+
+def set_preferred_language(session: Session, actor: Actor, language: str) -> User:
+    """The language the person reads FairTrack in (pages, documents, emails)."""
+    if language not in LANGUAGES:
+        raise InvalidRequest(msg("the language is 'en' or 'fr'"), field="preferred_language")
+    user = session.get(User, actor.user_id) if actor.is_person else None
+    if user is None:
+        raise NotAuthenticated(msg("this is for people with a login"))
+    user.preferred_language = language
     session.flush()
     return user
 

@@ -2,10 +2,9 @@
 security headers, the request size limit and the refusal of NUL characters."""
 
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 
-from api import accounts, keys, limits, page_sessions, pages
-from api.middleware import RefuseNul, RequestSizeLimit, SecurityHeaders, docs_policy
+from api import accounts, docs, keys, limits, page_sessions, pages
+from api.middleware import RefuseNul, RequestSizeLimit, SecurityHeaders, docs_policy, redoc_policy
 from fairtrack.settings import Settings
 
 
@@ -14,23 +13,16 @@ def include_routers(v1: APIRouter) -> None:
     v1.include_router(keys.router)
 
 
-def _docs_page(app: FastAPI) -> str:
-    # Rendered as FastAPI renders /docs, so that its one inline script can be allowed by hash.
-    page = get_swagger_ui_html(
-        openapi_url=app.openapi_url or "/openapi.json",
-        title=f"{app.title} - Swagger UI",
-        oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
-        init_oauth=app.swagger_ui_init_oauth,
-        swagger_ui_parameters=app.swagger_ui_parameters,
-    ).body
-    return bytes(page).decode()
-
-
 def install(app: FastAPI, settings: Settings) -> None:
     limits.install(app)
     page_sessions.install(app)
-    app.include_router(pages.router)
-    special = {app.docs_url: docs_policy([_docs_page(app)])} if app.docs_url else {}
+    pages.install(app)
+    documentation = docs.install(app)
+    special = {
+        docs.DOCS_URL: docs_policy([documentation[docs.DOCS_URL]]),
+        docs.OAUTH2_REDIRECT_URL: docs_policy([documentation[docs.OAUTH2_REDIRECT_URL]]),
+        docs.REDOC_URL: redoc_policy(),
+    }
     # Added innermost first. The NUL check answers before any route (PostgreSQL cannot store NUL);
     # the size limit bounds the bodies it reads; every refusal gets the security headers.
     app.add_middleware(RefuseNul)

@@ -16,6 +16,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         version="1",
         summary="The system of record for internationally trained professionals' road to an "
         "Ontario licence.",
+        # Served by api.docs from local assets (no CDN).
+        docs_url=None,
+        redoc_url=None,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from accounts.security import pseudonym
 from api.deps import SettingsDep
 from fairtrack.errors import DomainError
+from i18n import msg
 
 # Beyond this many tracked keys the oldest are dropped: an attacker rotating addresses cannot grow
 # our memory without bound (they get, at worst, a fresh window).
@@ -79,10 +80,11 @@ def enforce(
     key = pseudonym(settings.secret_key.get_secret_value(), kind, identifier)
     wait = limiter.hit(key, limit, window)
     if wait:
-        raise RateLimited(f"too many attempts; try again in {wait} seconds", retry_after=wait)
+        raise RateLimited(msg("too many attempts; try again in {seconds} seconds", seconds=wait),
+                          retry_after=wait)
 
 
-async def _rate_limited(_: Request, exc: Exception) -> JSONResponse:
+async def rate_limited(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RateLimited)
     return JSONResponse(
         exc.body(), status_code=exc.status_code, headers={"Retry-After": str(exc.retry_after)}
@@ -91,4 +93,4 @@ async def _rate_limited(_: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.state.limiter = SlidingWindowLimiter()
-    app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(RateLimited, rate_limited)

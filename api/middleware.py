@@ -22,18 +22,32 @@ HSTS = "max-age=63072000; includeSubDomains"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def docs_policy(pages: Iterable[str], cdn: str = "https://cdn.jsdelivr.net") -> str:
-    """The interactive API docs load Swagger UI from its CDN and start it with one inline script:
-    that exact script is allowed by its hash (CSP 3), still with no 'unsafe-inline'."""
-    hashes = " ".join(
+def _script_hashes(pages: Iterable[str]) -> str:
+    return " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
         for page in pages
         for script in _INLINE_SCRIPT.findall(page)
     )
+
+
+def docs_policy(pages: Iterable[str]) -> str:
+    """Swagger UI (/docs), served from this origin, starts with one inline script: that exact
+    script is allowed by its hash (CSP 3), still with no 'unsafe-inline'."""
     return (
-        f"default-src 'self'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
-        f"img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
+        f"default-src 'self'; script-src 'self' {_script_hashes(pages)}; style-src 'self'; "
+        f"img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
         f"frame-ancestors 'none'"
+    )
+
+
+def redoc_policy() -> str:
+    """ReDoc (/redoc), served from this origin, writes its styles at run time (styled-components)
+    and parses the schema in a blob: worker: its page alone allows both. It shows only the API's
+    own schema and takes no input."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
     )
 
 

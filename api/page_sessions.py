@@ -13,6 +13,7 @@ from accounts.page_sessions import PageSession, SessionCodec
 from accounts.service import page_person_of
 from api.deps import SessionDep, SettingsDep
 from fairtrack.errors import DomainError, Forbidden
+from i18n import msg
 
 COOKIE = "ft_session"
 CSRF_FIELD = "csrf_token"
@@ -67,7 +68,7 @@ async def csrf_checked(request: Request, page: PageSessionDep) -> PageSession:
     form = await request.form()
     token = form.get(CSRF_FIELD)
     if not page.accepts(token if isinstance(token, str) else None):
-        raise CsrfRejected("the form's security token is missing or stale; reload the page")
+        raise CsrfRejected(msg("the form's security token is missing or stale; reload the page"))
     return page
 
 
@@ -78,7 +79,7 @@ def page_person(page: PageSessionDep, session: SessionDep) -> User:
     """The logged-in person; a missing, stale or password-changed session goes to /login."""
     user = page_person_of(session, page.user_id, page.credentials_version)
     if user is None:
-        raise LoginRequired("log in first")
+        raise LoginRequired(msg("log in first"))
     return user
 
 

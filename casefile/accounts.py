@@ -7,7 +7,13 @@ from sqlalchemy.orm import Session
 from accounts import keys, tokens
 from accounts.actor import Actor
 from accounts.models import ApiKey, User
-from accounts.service import authenticate, change_password, create_user, register_applicant
+from accounts.service import (
+    authenticate,
+    change_password,
+    create_user,
+    register_applicant,
+    set_preferred_language,
+)
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.settings import Settings
@@ -51,6 +57,11 @@ def refresh(session: Session, token: str, settings: Settings) -> tokens.TokenPai
 def set_password(session: Session, actor: Actor, current: str, new: str) -> User:
     with unit_of_work(session):
         return change_password(session, actor, current, new)
+
+
+def set_language(session: Session, actor: Actor, language: str) -> User:
+    with unit_of_work(session):
+        return set_preferred_language(session, actor, language)
 
 
 def create_key(

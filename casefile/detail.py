@@ -1,18 +1,23 @@
 """The application detail: the application as its caller sees it, its clocks per stage, its
-deadlines and the expected time at its open stage."""
+deadlines and the expected time at its open stage; its whole file (with the timeline) and an
+applicant's dashboard, as pages and documents show them."""
+
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from deadlines.schemas import DeadlineView
-from deadlines.service import deadlines_of
+from deadlines.models import Deadline
+from deadlines.service import deadlines_of, open_windows_of
+from law.road import CLOSED_STATES
 from oversight.expectations import expectation
 from oversight.schemas import Expectation
 from regulators.registry import Registry
-from workflow.repository import stage_clocks
-from workflow.schemas import ApplicationView, StageClock
+from workflow.repository import ApplicationFilter, list_applications, stage_clocks, timeline
+from workflow.schemas import ApplicationView, EventView, IntervalView, StageClock
 from workflow.service import get_application
-from workflow.views import application_view
+from workflow.views import application_view, event_view, interval_view
 
 
 class ApplicationDetail(ApplicationView):
@@ -32,13 +37,69 @@ def application_detail(
         **base.model_dump(),
         stage_clocks=stage_clocks(session, application.id),
         deadlines=[
-            DeadlineView(
-                kind=d.kind, code=d.code, stage=d.stage, party=d.party, days=d.days,
-                counting=d.counting, due_on=d.due_on, starts_on=d.starts_on, status=d.status,
-                legal_basis=d.legal_basis, to_verify=d.to_verify, is_default=d.is_default,
-                paused=d.paused_on is not None,
-            )
-            for d in deadlines_of(session, application.id)
+            deadline_view(d) for d in deadlines_of(session, application.id)
         ],
         expectation=expectation(session, application),
     )
+
+
+def deadline_view(d: Deadline) -> DeadlineView:
+    return DeadlineView(
+        kind=d.kind, code=d.code, stage=d.stage, party=d.party, days=d.days,
+        counting=d.counting, due_on=d.due_on, starts_on=d.starts_on, status=d.status,
+        legal_basis=d.legal_basis, to_verify=d.to_verify, is_default=d.is_default,
+        paused=d.paused_on is not None,
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFile:
+    """Everything one application's page or status summary shows: the detail and the timeline."""
+
+    detail: ApplicationDetail
+    events: list[EventView]
+    intervals: list[IntervalView]
+
+
+def application_file(
+    session: Session, actor: Actor, registry: Registry, reference: str
+) -> ApplicationFile:
+    detail = application_detail(session, actor, registry, reference)
+    _, events, intervals = timeline(session, actor, registry, reference)
+    return ApplicationFile(detail, [event_view(e) for e in events],
+                           [interval_view(i) for i in intervals])
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    application: ApplicationView
+    open_windows: list[DeadlineView]
+
+
+# An applicant's applications on one page; more are reached by the next page's cursor.
+DASHBOARD_PAGE = 50
+
+
+def dashboard(
+    session: Session, actor: Actor, registry: Registry, cursor: str | None = None
+) -> tuple[list[DashboardRow], str | None]:
+    """The caller's applications, each with its open statutory windows (two queries in all)."""
+    rows, next_cursor = list_applications(session, actor, registry, ApplicationFilter(),
+                                          DASHBOARD_PAGE, cursor)
+    windows = open_windows_of(session, [row.id for row in rows if row.id is not None])
+    return [
+        DashboardRow(application_view(row, actor, registry),
+                     [deadline_view(d) for d in windows.get(row.id or 0, [])])
+        for row in rows
+    ], next_cursor
+
+
+def open_applications_like(
+    session: Session, actor: Actor, registry: Registry, regulator: str, licence_class: str
+) -> list[ApplicationView]:
+    """The caller's applications still open with this regulator for this licence class: before a
+    second is opened, the applicant is told."""
+    rows, _ = list_applications(session, actor, registry, ApplicationFilter(regulator=regulator),
+                                DASHBOARD_PAGE, None)
+    return [application_view(row, actor, registry) for row in rows
+            if row.licence_class == licence_class and row.state not in CLOSED_STATES]

@@ -208,3 +208,19 @@ def deadlines_of(session: Session, application_id: int) -> list[Deadline]:
             .order_by(col(Deadline.opened_seq), col(Deadline.id))
         )
     )
+
+
+def open_windows_of(session: Session, application_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+    """The statutory windows still open on each of these applications, soonest first (one query)."""
+    found: dict[int, list[Deadline]] = {}
+    if not application_ids:
+        return found
+    rows = session.scalars(
+        select(Deadline)
+        .where(col(Deadline.application_id).in_(list(application_ids)),
+               col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == OPEN)
+        .order_by(col(Deadline.due_on), col(Deadline.id))
+    )
+    for row in rows:
+        found.setdefault(row.application_id, []).append(row)
+    return found

@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fairtrack.columns import utcnow
+from i18n import msg
 from law.calendar import local_date
 
 
@@ -64,25 +65,26 @@ class ProfileData(BaseModel):
             return None
         value = value.upper()
         if value not in COUNTRIES:
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+            raise ValueError(msg("'{value}' is not an ISO 3166-1 alpha-2 country code", value=value))
         return value
 
     @field_validator("language_test")
     @classmethod
     def _test(cls, value: str | None) -> str | None:
         if value is not None and value not in IRCC_LANGUAGE_TESTS:
-            raise ValueError(f"'{value}' is not an IRCC-approved test: one of {list(IRCC_LANGUAGE_TESTS)}")
+            raise ValueError(msg("'{value}' is not an IRCC-approved test: one of {tests}", value=value,
+                                 tests=list(IRCC_LANGUAGE_TESTS)))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.arrival_date is not None:
             if self.arrival_date > local_date(utcnow()):
-                raise ValueError("arrival_date is in the future")
+                raise ValueError(msg("arrival_date is in the future"))
             if self.immigration_status is ImmigrationStatus.abroad:
-                raise ValueError("an applicant abroad has no arrival_date yet")
+                raise ValueError(msg("an applicant abroad has no arrival_date yet"))
         if self.immigration_status is ImmigrationStatus.abroad and self.started_before_arrival is False:
-            raise ValueError("an applicant abroad has started before arrival")
+            raise ValueError(msg("an applicant abroad has started before arrival"))
         return self
 
 

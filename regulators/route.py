@@ -9,6 +9,7 @@ end at the Divisional Court. A regulator that assesses credentials itself has no
 
 from dataclasses import dataclass
 
+from law.road import Fact, Stage
 from law.standards import StandardStage
 from law.windows import WindowKind, WindowLaw, windows_on_route
 from regulators.files import Body, Names, Regulator, Sector, ServiceStandard
@@ -108,3 +109,34 @@ def route_of(regulator: Regulator, registry: Registry) -> list[RouteStop]:
             note=_note(regulator.sector, stage),
         ))
     return stops
+
+
+def route_facts(regulator: Regulator) -> set[Fact]:
+    """The facts of every application to this regulator from its opening (workflow.models keeps the
+    same per application)."""
+    facts = set()
+    if regulator.sector is Sector.health:
+        facts.add(Fact.health)
+    if regulator.third_party_assessment:
+        facts.add(Fact.third_party_assessment)
+    return facts
+
+
+def stage_bodies(
+    regulator: Regulator, registry: Registry, assessor: str | None = None
+) -> dict[Stage, tuple[Names, ...]]:
+    """Who holds a file at each stage of the road, by name: the assessor (the application's own, or
+    every one the regulator uses), the regulator, its committee, the appeal body, the court."""
+    assessors = [assessor] if assessor else list(regulator.assessors)
+    committee = Names(
+        en=f"{regulator.internal_committee.name.en} ({regulator.acronym})",
+        fr=f"{regulator.internal_committee.name.fr} ({regulator.acronym})",
+    )
+    return {
+        Stage.assessment: tuple(registry.assessors[a].name for a in assessors if a in registry.assessors),
+        Stage.regulator_review: (regulator.name,),
+        Stage.internal_committee: (committee,),
+        Stage.decision: (regulator.name,),
+        Stage.appeal_board: (regulator.appeal_body.name,),
+        Stage.divisional_court: (DIVISIONAL_COURT_BODY.name,),
+    }

@@ -6,8 +6,11 @@ before licence class names at equal rank, then shorter names, then the regulator
 """
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from fairtrack.errors import InvalidRequest
 from regulators.files import Profession, Regulator
@@ -15,6 +18,7 @@ from regulators.registry import Registry
 from regulators.schemas import MatchKind
 
 MAX_QUERY = 100
+EVERYDAY_WORDS_FILE = Path(__file__).parent / "everyday_words.toml"
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # rank -> the kind shown to callers
@@ -57,14 +61,15 @@ class Hit:
     text: str
     regulator: Regulator
     profession: Profession
+    everyday_word: bool = False  # matched a word of everyday_words.toml, not a name
 
     @property
     def kind(self) -> MatchKind:
         return KINDS[self.rank]
 
-    def order(self) -> tuple[int, bool, int, str, str]:
-        return (self.rank, self.on_licence_class, len(self.text), self.regulator.slug,
-                self.profession.slug)
+    def order(self) -> tuple[int, bool, bool, int, str, str]:
+        return (self.rank, self.on_licence_class, self.everyday_word, len(self.text),
+                self.regulator.slug, self.profession.slug)
 
 
 def _noc_rank(query: str, profession: Profession) -> tuple[int, str] | None:
@@ -76,19 +81,32 @@ def _noc_rank(query: str, profession: Profession) -> tuple[int, str] | None:
     return best
 
 
+@cache
+def everyday_words() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(regulator, profession) -> the words people type for it (everyday_words.toml)."""
+    raw = tomllib.loads(EVERYDAY_WORDS_FILE.read_text(encoding="utf-8"))
+    words: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, listed in raw.items():
+        regulator, _, profession = key.partition("/")
+        words[(regulator, profession)] = tuple(str(word) for word in listed)
+    return words
+
+
 def _best(query: str, regulator: Regulator, profession: Profession) -> Hit | None:
     found: list[Hit] = []
     if query.isdigit():
         noc = _noc_rank(query, profession)
         if noc is not None:
             found.append(Hit(noc[0], False, noc[1], regulator, profession))
-    texts = [(profession.name.en, False), (profession.name.fr, False)]
-    texts += [(c.name.en, True) for c in profession.licence_classes]
-    texts += [(c.name.fr, True) for c in profession.licence_classes]
-    for text, on_class in texts:
+    texts = [(profession.name.en, False, False), (profession.name.fr, False, False)]
+    texts += [(c.name.en, True, False) for c in profession.licence_classes]
+    texts += [(c.name.fr, True, False) for c in profession.licence_classes]
+    # Everyday words rank as the profession's own names (a doctor is a physician), after them.
+    texts += [(w, False, True) for w in everyday_words().get((regulator.slug, profession.slug), ())]
+    for text, on_class, everyday in texts:
         rank = _rank(query, fold(text))
         if rank is not None:
-            found.append(Hit(rank, on_class, text, regulator, profession))
+            found.append(Hit(rank, on_class, text, regulator, profession, everyday))
     return min(found, key=Hit.order) if found else None
 
 

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.errors import Forbidden, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
+from i18n import msg
 from law.calendar import local_date
 from law.road import (
     INITIAL_STATE,
@@ -49,12 +50,13 @@ def new_application(
         raise Forbidden("only applicants open applications")
     regulator = registry.regulator(data.regulator)
     if regulator is None:
-        raise InvalidRequest(f"unknown regulator '{data.regulator}'", field="regulator")
+        raise InvalidRequest(msg("unknown regulator '{regulator}'", regulator=data.regulator),
+                             field="regulator")
     if regulator.licence_class(data.licence_class) is None:
         known = [c.code for p in regulator.professions for c in p.licence_classes]
         raise InvalidRequest(
-            f"'{data.licence_class}' is not a licence class of {regulator.acronym}; "
-            f"known: {known}",
+            msg("'{licence_class}' is not a licence class of {regulator}; known: {known}",
+                licence_class=data.licence_class, regulator=regulator.acronym, known=known),
             field="licence_class",
         )
     assessor = data.assessor
@@ -63,13 +65,14 @@ def new_application(
             assessor = regulator.assessors[0]
         if assessor not in regulator.assessors:
             raise InvalidRequest(
-                f"{regulator.acronym} needs a third-party assessment first; "
-                f"choose an assessor from {regulator.assessors}",
+                msg("{regulator} needs a third-party assessment first; choose an assessor from "
+                    "{assessors}", regulator=regulator.acronym, assessors=regulator.assessors),
                 field="assessor",
             )
     elif assessor is not None:
         raise InvalidRequest(
-            f"{regulator.acronym} assesses credentials itself; leave assessor empty",
+            msg("{regulator} assesses credentials itself; leave assessor empty",
+                regulator=regulator.acronym),
             field="assessor",
         )
     return Application(
@@ -136,14 +139,14 @@ def check_step(
         )
     if application.version != request.expected_version:
         raise VersionConflict(
-            f"the application is at version {application.version}, not "
-            f"{request.expected_version}; read it again and retry",
+            msg("the application is at version {current}, not {expected}; read it again and retry",
+                current=application.version, expected=request.expected_version),
             current_version=application.version,
         )
     road = allowed_triggers(application.state, application.facts())
     if trigger not in road:
         raise InvalidTrigger(
-            f"'{trigger}' is not a step from '{application.state}'",
+            msg("'{trigger}' is not a step from '{state}'", trigger=trigger, state=application.state),
             state=application.state,
             allowed=_allowed_list(mine),
         )

@@ -1,0 +1,130 @@
+"""Account pages: log in, sign up, log out, your account, and the language switch.
+
+Each form carries the session's CSRF token (checked before the route runs); a login starts a new
+session (new token), so a token planted before it is worth nothing.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, Response
+
+from accounts.page_sessions import PageSession
+from accounts.service import authenticate, normalize_email
+from api.deps import RegistryDep, SessionDep
+from api.limits import LimiterDep, client_address, enforce
+from api.pages.forms import field_errors, form_text
+from api.pages.rendering import (
+    LANGUAGE_COOKIE,
+    AnyVisitor,
+    CheckedVisitor,
+    PersonVisitor,
+    Visitor,
+    local_path,
+)
+from casefile import accounts as units
+from fairtrack.errors import InvalidRequest, NotAuthenticated
+from i18n import LANGUAGES
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form(max_length=1000)]
+
+
+def _home_of(visitor: Visitor) -> str:
+    return "/applications" if visitor.person and visitor.person.role == "applicant" else "/me"
+
+
+def _login_form(visitor: Visitor, email: str = "", errors: dict[str, str] | None = None,
+                status: int = 200) -> Response:
+    t = visitor.t
+    return visitor.render("pages/login.html", status=status, email=email, errors=errors or {},
+                          breadcrumbs=[(t.gettext("Home"), "/")])
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(visitor: AnyVisitor) -> Response:
+    return _login_form(visitor)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    visitor: CheckedVisitor, session: SessionDep, limiter: LimiterDep,
+    email: Text = "", password: Text = "",
+) -> Response:
+    settings, window = visitor.settings, visitor.settings.login_window_seconds
+    enforce(limiter, settings, "login-address", client_address(visitor.request),
+            settings.login_per_address, window)
+    enforce(limiter, settings, "login-account", normalize_email(email),
+            settings.login_per_account, window)
+    try:
+        user = authenticate(session, email, password)
+    except NotAuthenticated as exc:
+        return _login_form(visitor, email, {"email": visitor.t.say(exc.message)}, status=401)
+    assert user.id is not None
+    visitor.page = visitor.page.logged_in(user.id, user.credentials_version)
+    visitor.person = user
+    return visitor.redirect(_home_of(visitor))
+
+
+def _signup_form(visitor: Visitor, email: str = "", errors: dict[str, str] | None = None,
+                 status: int = 200) -> Response:
+    t = visitor.t
+    return visitor.render("pages/signup.html", status=status, email=email, errors=errors or {},
+                          breadcrumbs=[(t.gettext("Home"), "/")])
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_page(visitor: AnyVisitor) -> Response:
+    return _signup_form(visitor)
+
+
+@router.post("/signup", response_class=HTMLResponse)
+def signup(
+    visitor: CheckedVisitor, session: SessionDep, registry: RegistryDep, limiter: LimiterDep,
+    email: Text = "", password: Text = "", password_again: Text = "",
+) -> Response:
+    """An applicant account in the language the visitor reads now; logged in at once."""
+    t = visitor.t
+    if password != password_again:
+        return _signup_form(visitor, email, {"password_again": t.gettext(
+            "The two passwords are not the same")}, status=422)
+    settings = visitor.settings
+    enforce(limiter, settings, "register-address", client_address(visitor.request),
+            settings.registrations_per_address, settings.registration_window_seconds)
+    try:
+        user = units.register(session, registry, email=email, password=password,
+                              preferred_language=visitor.lang)
+    except InvalidRequest as exc:
+        return _signup_form(visitor, email, field_errors(t, exc, "email"), status=422)
+    assert user.id is not None
+    visitor.page = visitor.page.logged_in(user.id, user.credentials_version)
+    return visitor.redirect("/applications", welcome="1")
+
+
+@router.post("/logout")
+def logout(visitor: CheckedVisitor) -> Response:
+    visitor.page = PageSession.anonymous()
+    # The language stays with the browser: the next visitor here reads what this one read.
+    visitor.extra_cookies[LANGUAGE_COOKIE] = visitor.lang
+    return visitor.redirect("/login")
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_account(visitor: PersonVisitor) -> Response:
+    t = visitor.t
+    return visitor.render("pages/me.html", user=visitor.person,
+                          breadcrumbs=[(t.gettext("Home"), "/")])
+
+
+@router.post("/language")
+def switch_language(
+    visitor: CheckedVisitor, session: SessionDep, to: Text = "", next: Text = "/",
+) -> Response:
+    """The language toggle on every page: kept in the account (if logged in) and this browser."""
+    chosen = form_text(to)
+    if chosen not in LANGUAGES:
+        chosen = visitor.lang
+    if visitor.person is not None and visitor.person.preferred_language != chosen:
+        units.set_language(session, visitor.actor, chosen)
+    visitor.extra_cookies[LANGUAGE_COOKIE] = chosen
+    return visitor.redirect(local_path(next))

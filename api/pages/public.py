@@ -1,0 +1,103 @@
+"""Public pages, no account needed: home, find your regulator, a regulator's route, the deadline
+calculator, the accessibility statement."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import RegistryDep
+from api.pages.rendering import AnyVisitor
+from charts.route import route_in_words, route_map, route_svg, steps_in_words
+from fairtrack.columns import utcnow
+from fairtrack.errors import InvalidRequest, NotFound
+from i18n import msg
+from law.calendar import local_date
+from law.windows import WINDOW_BY_CODE, WINDOWS, calculate
+from regulators.files import Sector
+from regulators.route import route_of
+from regulators.search import MAX_QUERY, search_professions
+
+router = APIRouter(include_in_schema=False)
+# Dates the calculator accepts: the law's periods run from a notice actually received.
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(visitor: AnyVisitor) -> Response:
+    return visitor.render("pages/home.html")
+
+
+@router.get("/accessibility", response_class=HTMLResponse)
+def accessibility(visitor: AnyVisitor) -> Response:
+    t = visitor.t
+    return visitor.render("pages/accessibility.html", breadcrumbs=[(t.gettext("Home"), "/")])
+
+
+@router.get("/regulators/find", response_class=HTMLResponse)
+def find_regulator(
+    visitor: AnyVisitor, registry: RegistryDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY * 2)] = "",
+) -> Response:
+    """Search professions by name in either language, by an everyday word, or by NOC code."""
+    t = visitor.t
+    errors: dict[str, str] = {}
+    hits = []
+    if q.strip():
+        try:
+            hits = search_professions(registry, q)[:25]
+        except InvalidRequest as exc:
+            errors["q"] = t.say(exc.message)
+    return visitor.render(
+        "pages/find.html", q=q, hits=hits, errors=errors, registry=registry, Sector=Sector,
+        breadcrumbs=[(t.gettext("Home"), "/")], status=422 if errors else 200,
+    )
+
+
+@router.get("/regulators/{slug}", response_class=HTMLResponse)
+def regulator_page(visitor: AnyVisitor, registry: RegistryDep, slug: str) -> Response:
+    """Who regulates, who assesses first, the route with its bodies, standards and windows."""
+    regulator = registry.regulator(slug[:80])
+    if regulator is None:
+        raise NotFound(msg("no regulator '{slug}'", slug=slug[:80]))
+    t = visitor.t
+    route = route_map(regulator, registry)
+    states = [state for stop in route.stops for state in stop.states]
+    return visitor.render(
+        "pages/regulator.html", regulator=regulator, registry=registry, Sector=Sector,
+        stops=route_of(regulator, registry), diagram=route_svg(route, t, ident="route"),
+        in_words=route_in_words(route, t), steps=steps_in_words(route, t, states),
+        breadcrumbs=[(t.gettext("Home"), "/"), (t.gettext("Find your regulator"), "/regulators/find")],
+    )
+
+
+@router.get("/deadlines/calculator", response_class=HTMLResponse)
+def deadline_calculator(
+    visitor: AnyVisitor,
+    window: Annotated[str, Query(max_length=40)] = "",
+    start: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The last day of a statutory window from the day a notice was received (law.windows)."""
+    t = visitor.t
+    errors: dict[str, str] = {}
+    result = None
+    asked = bool(window or start)
+    if asked:
+        if window not in WINDOW_BY_CODE:
+            errors["window"] = t.gettext("Choose what you want to do")
+        try:
+            day = date.fromisoformat(start.strip())
+            if not EARLIEST <= day <= LATEST:
+                raise ValueError(start)
+        except ValueError:
+            errors["start"] = t.gettext("Enter the date you received the notice, for example 2026-03-02")
+        if not errors:
+            result = calculate(window, day)
+    today = local_date(utcnow())
+    return visitor.render(
+        "pages/calculator.html", windows=WINDOWS, window=window, start=start, result=result,
+        errors=errors, today=today,
+        days_left=(result.last_day - today).days if result else None,
+        breadcrumbs=[(t.gettext("Home"), "/")], status=422 if errors else 200,
+    )
