@@ -9,123 +9,20 @@ Chromium comes from Debian's package (`apt-get install chromium`), never from `p
 Without /usr/bin/chromium (or the `playwright` package) these tests are skipped with the reason;
 with FAIRTRACK_REQUIRE_BROWSER=1 (CI, `.ci/run`) they fail instead.
 
-They run on both database backends like every other database test (about 5 s a backend).
-FAIRTRACK_CHROMIUM points them at another Chromium binary.
+They run on both database backends like every other database test (about 5 s a backend). The
+browser, the live server and the watch are fixtures of tests/pages/conftest.py.
 """
 
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from api.middleware import PAGE_POLICY
-from fairtrack.settings import Settings
-from tests.support.live import serving
+from tests.pages.conftest import Watched
 from tests.support.road import PASSWORD, Road
 
-CHROMIUM = os.environ.get("FAIRTRACK_CHROMIUM", "/usr/bin/chromium")
-REQUIRE_BROWSER = os.environ.get("FAIRTRACK_REQUIRE_BROWSER") == "1"
-# As root on a machine with no network but the package registries (docs of the CI machine):
-# no sandbox, no GPU, and none of Chromium's own connections to Google's services.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-# Every securitypolicyviolation event is passed to Python through an exposed binding; the counter of
-# reports still on their way lets a test wait until all have arrived before asserting.
-WATCH_CSP = """
-window.__cspSeen = 0;
-window.__cspPending = 0;
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspSeen += 1;
-  window.__cspPending += 1;
-  window.fairtrackCspViolation({
-    directive: event.violatedDirective, blocked: event.blockedURI, source: event.sourceFile,
-    line: event.lineNumber,
-  }).finally(() => { window.__cspPending -= 1; });
-});
-"""
-
-
-def _unavailable(reason: str) -> None:
-    message = f"browser tests need {reason} (see README, 'Browser tests')"
-    if REQUIRE_BROWSER:
-        pytest.fail(f"FAIRTRACK_REQUIRE_BROWSER=1 but {message}")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the module; each test gets its own context (cookies)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright (pip install -e '.[dev]')")
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        # Playwright gives every launch a new, empty --user-data-dir of its own, deleted at close.
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def site(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[str]:
-    """The real app on 127.0.0.1 and a free port, on the test database; its base URL."""
-    with serving(create_app(settings)) as base:
-        yield base
-
-
-@dataclass
-class Watched:
-    """A page, and everything the browser complained about while it was open."""
-
-    page: Any
-    console_errors: list[str] = field(default_factory=list)
-    csp_violations: list[dict[str, Any]] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed_responses: list[str] = field(default_factory=list)
-
-    def settled(self) -> "Watched":
-        """Wait until every CSP report in flight has reached Python."""
-        self.page.wait_for_function("() => window.__cspPending === 0")
-        return self
-
-    def assert_clean(self) -> None:
-        self.settled()
-        assert self.csp_violations == []
-        assert self.console_errors == []
-        assert self.page_errors == []
-        assert self.failed_responses == []
-
-
-@pytest.fixture
-def watched(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context()
-    page = context.new_page()
-    seen = Watched(page)
-    page.on("console", lambda message: seen.console_errors.append(
-        f"{message.text} ({message.location['url']})") if message.type == "error" else None)
-    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
-    page.on("response", lambda answer: seen.failed_responses.append(f"{answer.status} {answer.url}")
-            if answer.status >= 400 else None)
-    page.expose_function("fairtrackCspViolation", lambda violation: seen.csp_violations.append(violation))
-    page.add_init_script(WATCH_CSP)
-    page.set_default_timeout(10_000)
-    try:
-        yield seen
-    finally:
-        context.close()
 
 
 def _unlabelled_fields(page: Any) -> list[str]:
@@ -170,12 +67,14 @@ def test_log_in_see_your_account_and_log_out_in_a_real_browser(
     expect(page.get_by_label("Email")).to_have_attribute("type", "email")
     expect(page.get_by_label("Password")).to_have_attribute("type", "password")
     # The token is the page's own: the browser only types the email and password.
-    assert page.locator("form input[name=csrf_token]").input_value()
+    assert page.locator("main form input[name=csrf_token]").input_value()
 
     _log_in(page, nurse.email, PASSWORD)
-    page.wait_for_url(f"{site}/me")
+    # An applicant lands on their applications; the account page is a link away.
+    page.wait_for_url(f"{site}/applications")
+    page.goto(f"{site}/me")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
-    assert _definitions(page) == {"Email": nurse.email, "Role": "applicant", "Language": "en"}
+    assert _definitions(page) == {"Email": nurse.email, "Role": "Applicant", "Language": "English"}
     assert page.evaluate("() => document.documentElement.lang") == "en"
     assert _unlabelled_fields(page) == []
 
@@ -206,14 +105,16 @@ def test_a_wrong_password_shows_a_clear_error_in_a_real_browser(
     assert answer.value.request.method == "POST" and answer.value.status == 401
 
     alert = page.get_by_role("alert")
-    expect(alert).to_have_text("wrong email or password")
-    # The message is announced with the field it is about, and the form is there to try again.
-    expect(page.get_by_label("Email")).to_have_attribute("aria-describedby", "login-error")
+    expect(alert).to_contain_text("The email or the password is wrong.")
+    # The summary links to the field; the message is announced with the field it is about, and
+    # the form is there to try again.
+    expect(alert.get_by_role("link")).to_have_attribute("href", "#email")
+    expect(page.get_by_label("Email")).to_have_attribute("aria-describedby", "email-error")
     assert page.url == f"{site}/login"
     assert _unlabelled_fields(page) == []
 
     _log_in(page, nurse.email, PASSWORD)  # the new form's token works
-    page.wait_for_url(f"{site}/me")
+    page.wait_for_url(f"{site}/applications")
     watched.settled()
     assert watched.csp_violations == [] and watched.page_errors == []
     # Chromium reports the 401 answer to the form as a failed load: that one line, nothing else.

@@ -30,13 +30,14 @@ def test_log_in_see_your_account_and_log_out(client: TestClient, road: Road) -> 
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     logged_in = client.post("/login", data={"email": nurse.email, "password": PASSWORD,
                                             "csrf_token": _csrf(form.text)}, follow_redirects=False)
-    assert logged_in.status_code == 303 and logged_in.headers["location"] == "/me"
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == "/applications"
     page = client.get("/me")
     assert page.status_code == 200 and nurse.email in page.text
     # The token changed at login: the one from the anonymous form is dead (no session fixation).
     assert _csrf(page.text) != _csrf(form.text)
     stale = client.post("/logout", data={"csrf_token": _csrf(form.text)}, follow_redirects=False)
-    assert stale.status_code == 403 and stale.json()["error"] == "csrf_rejected"
+    # A page's refusal is a page: it says what happened, in the visitor's language.
+    assert stale.status_code == 403 and "This form has expired" in stale.text
     out = client.post("/logout", data={"csrf_token": _csrf(page.text)}, follow_redirects=False)
     assert out.status_code == 303
     assert client.get("/me", follow_redirects=False).status_code == 303
@@ -57,6 +58,7 @@ def test_a_wrong_password_shows_the_form_again(client: TestClient, road: Road) -
     again = client.post("/login", data={"email": road.applicant().email, "password": "wrong wrong",
                                         "csrf_token": _csrf(form.text)})
     assert again.status_code == 401 and 'role="alert"' in again.text
+    assert 'href="#email"' in again.text  # the error summary links to the field
 
 
 def test_forged_or_outdated_session_cookies_are_worth_nothing(

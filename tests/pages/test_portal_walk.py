@@ -1,0 +1,249 @@
+"""The applicant's walk through the portal in a real browser (Debian's headless Chromium), in English
+and in French: find a regulator for "infirmière", sign up, open a nursing application, submit it,
+see the stage, who holds the file and the deadline; after the Registration Committee refuses
+(recorded through the API, as the regulator's own system would), request an appeal and see the new
+deadline.
+
+Every page of the walk is checked with axe-core (the copy bundled in axe-playwright-python; WCAG 2.0
+and 2.1, levels A and AA) at 320 px and at desktop width, and photographed into
+build/screenshots/<language>/ (git-ignored; README). The count of violations is printed per page.
+axe runs once per page, language and width: on the SQLite run; the PostgreSQL run walks the same
+pages (the same HTML) for what the database changes, without axe. The walk also checks what only a
+browser shows: no Content-Security-Policy violation, no console error, every field labelled.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from i18n import Translator, translator
+from law.calendar import local_date
+from fairtrack.columns import utcnow
+from tests.pages.conftest import Watched, watch
+from tests.support.road import Road
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+WIDTHS = {"320": {"width": 320, "height": 800}, "desktop": {"width": 1280, "height": 900}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+PASSPHRASE = "a long enough passphrase 7"
+LOCALES = {"en": "en-CA", "fr": "fr-CA"}
+
+
+@dataclass
+class Walk:
+    """One browser walking the portal, checking and photographing every page it stops at."""
+
+    watched: Watched
+    lang: str
+    site: str
+    audit: bool
+    seen: list[str] = field(default_factory=list)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def page(self) -> Any:
+        return self.watched.page
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.lang)  # type: ignore[arg-type]
+
+    def stop(self, name: str) -> None:
+        """A page of the walk: the document's language, labelled fields, no error in the browser;
+        then axe and a screenshot at each width."""
+        page = self.page
+        assert page.evaluate("() => document.documentElement.lang") == self.lang, name
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+                       .filter((f) => f.labels.length === 0).map((f) => f.name)""")
+        assert unlabelled == [], f"{name}: unlabelled fields {unlabelled}"
+        self.seen.append(name)
+        if not self.audit:
+            return
+        from axe_playwright_python.sync_playwright import Axe
+
+        number = len(self.seen)
+        folder = SCREENSHOTS / self.lang
+        folder.mkdir(parents=True, exist_ok=True)
+        for width, size in WIDTHS.items():
+            page.set_viewport_size(size)
+            results = Axe().run(page, options=AXE_OPTIONS)
+            found = [
+                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                f" {[n.get('failureSummary', '') for n in v['nodes']][:1]}"
+                for v in results.response["violations"]
+            ]
+            print(f"axe {self.lang} {width:>7} {name:<28} {len(found)} violations")
+            if found:
+                self.violations[f"{name} @ {width}"] = found
+            page.screenshot(path=str(folder / f"{number:02d}-{name}-{width}.png"), full_page=True)
+        page.set_viewport_size(WIDTHS["desktop"])
+
+    def button(self, text: str) -> None:
+        self.page.get_by_role("button", name=text, exact=True).click()
+
+    def link(self, text: str) -> None:
+        self.page.get_by_role("link", name=text, exact=True).first.click()
+
+    def heading(self) -> str:
+        return str(self.page.get_by_role("heading", level=1).inner_text())
+
+
+def _open_deadline(road: Road, person: Any, reference: str) -> date:
+    """The application's one open deadline, as the API tells its applicant."""
+    body = person.get(f"/applications/{reference}").json()
+    [due] = [d["due_on"] for d in body["deadlines"] if d["status"] == "open"]
+    return date.fromisoformat(due)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_applicant_walks_the_portal_in_a_real_browser(
+    browser: Any, site: str, road: Road, backend: str, lang: str
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale=LOCALES[lang])
+    walk = Walk(watch(context), lang, site, audit=backend == "sqlite")
+    t, page = walk.t, walk.page
+    try:
+        # The browser's language is offered first (Accept-Language), before any account exists.
+        page.goto(f"{site}/")
+        walk.stop("home")
+
+        # Find your regulator, in French words whatever the page's language.
+        walk.link(t.gettext("Find your regulator"))
+        page.get_by_label(t.gettext("Profession or trade")).fill("infirmière")
+        walk.button(t.gettext("Search"))
+        first = page.locator(".ft-result").first
+        expect(first).to_contain_text(t.names({"en": "College of Nurses of Ontario",
+                                               "fr": "Ordre des infirmières et infirmiers de l'Ontario"}))
+        expect(first).to_contain_text("National Nursing Assessment Service" if lang == "en"
+                                      else "Service national d'évaluation infirmière")
+        expect(first).to_contain_text(t.names({"en": "Health Professions Appeal and Review Board",
+                                               "fr": "Commission d'appel et de révision des professions de la santé"}))
+        walk.stop("find-your-regulator")
+        first.get_by_role("heading").get_by_role("link").click()
+        expect(page.locator("svg.ft-route-diagram")).to_be_visible()
+        walk.stop("regulator-cno")
+
+        page.goto(f"{site}/deadlines/calculator")
+        page.locator("label[for=window]").click()
+        page.get_by_label(t.gettext("The day you received the notice or decision")).fill("2026-03-02")
+        walk.button(t.gettext("Work out the last day"))
+        expect(page.locator("#result-title")).to_be_visible()
+        walk.stop("deadline-calculator")
+
+        # Sign up: the account takes the language of the page.
+        walk.link(t.gettext("Create an account"))
+        email = f"walk-{lang}-{backend}@example.org"
+        page.get_by_label(t.gettext("Email")).fill(email)
+        page.get_by_label(t.gettext("Password"), exact=True).fill(PASSPHRASE)
+        page.get_by_label(t.gettext("Password again")).fill(PASSPHRASE)
+        walk.stop("sign-up")
+        walk.button(t.gettext("Create an account"))
+        page.wait_for_url(f"{site}/applications?welcome=1")
+        walk.stop("dashboard-empty")
+
+        # Open a nursing application: the assessor (NNAS, the only one) comes with the route.
+        walk.link(t.gettext("Open an application"))
+        page.get_by_label(t.gettext("Licence or certificate")).select_option("cno/rn")
+        walk.stop("open-application")
+        walk.button(t.gettext("Continue"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(t.gettext("Check your answers"))
+        walk.stop("open-application-check")
+        walk.button(t.gettext("Open the application"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "create"))
+        reference = page.locator(".ft-confirmation__reference").inner_text()
+        walk.stop("application-opened")
+
+        # Submit it, with a check step, and see where it stands.
+        walk.link(t.gettext("See your application"))
+        walk.stop("application-draft")
+        walk.link(t.label("step", "submit"))
+        page.get_by_label(t.gettext("Documents you sent")).fill("Diploma\nTranscript")
+        walk.stop("submit")
+        walk.button(t.gettext("Continue"))
+        walk.stop("submit-check")
+        walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "submit")})
+        expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "submit"))
+        status = page.locator(".ft-status")
+        expect(status).to_contain_text(t.label("stage", "assessment"))
+        expect(status).to_contain_text("National Nursing Assessment Service" if lang == "en"
+                                       else "Service national d'évaluation infirmière")
+        walk.stop("submitted")
+        # NNAS starts the assessment (through the API, as its own system would): its service
+        # standard runs, and the applicant sees it as a date with the days left.
+        nnas, cno = road.assessor("nnas"), road.regulator("cno")
+        nnas.step(reference, "start_assessment")
+        walk.link(t.gettext("See your application"))
+        applicant = _person(road, email)
+        standard_due = _open_deadline(road, applicant, reference)
+        expect(page.locator(".ft-status")).to_contain_text(t.label("state", "assessment_in_progress"))
+        expect(page.locator(".ft-deadlines")).to_contain_text(t.date(standard_due))
+        expect(page.locator(".ft-route-words__current")).to_contain_text(t.label("stage", "assessment"))
+        walk.stop("application-in-assessment")
+
+        # Then, through the API: NNAS reports; CNO refers to its committee, which refuses.
+        nnas.step(reference, "complete_assessment")
+        cno.step(reference, "begin_review")
+        cno.step(reference, "refer_to_committee")
+        cno.step(reference, "begin_review")
+        cno.step(reference, "issue_decision", outcome="refused",
+                 reasons="The clinical hours do not meet the entry-to-practice standard.")
+
+        page.reload()
+        window_due = _open_deadline(road, applicant, reference)
+        expect(page.locator(".ft-status")).to_contain_text(t.label("state", "refused_appealable"))
+        deadlines = page.locator(".ft-deadlines")
+        expect(deadlines).to_contain_text(t.label("window", "appeal_board_request"))
+        expect(deadlines).to_contain_text(t.date(window_due))
+        walk.stop("application-refused")
+
+        walk.link(t.label("step", "request_appeal"))
+        walk.stop("request-appeal")
+        walk.button(t.gettext("Continue"))
+        walk.stop("request-appeal-check")
+        walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "request_appeal")})
+        expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "request_appeal"))
+        appeal_due = _open_deadline(road, applicant, reference)
+        assert appeal_due > local_date(utcnow())
+        expect(page.locator(".ft-status")).to_contain_text(t.names({
+            "en": "Health Professions Appeal and Review Board",
+            "fr": "Commission d'appel et de révision des professions de la santé"}))
+        expect(page.locator("main")).to_contain_text(t.date(appeal_due))
+        walk.stop("appeal-requested")
+
+        walk.link(t.gettext("All your applications"))
+        expect(page.locator(".ft-card")).to_contain_text(reference)
+        walk.stop("dashboard")
+        walk.link(t.gettext("Your profile"))
+        walk.stop("profile")
+
+        walk.watched.assert_clean()
+    finally:
+        context.close()
+    assert walk.violations == {}, "\n".join(
+        f"{where}:\n  " + "\n  ".join(found) for where, found in walk.violations.items())
+
+
+def _person(road: Road, email: str) -> Any:
+    """The walker as the API knows them (a bearer token for the account made in the browser)."""
+    from sqlalchemy import select
+
+    from accounts.models import User
+    from accounts.security import issue_token
+    from law.road import Role
+    from tests.support.road import Person
+
+    with road.sessions() as session:
+        user = session.scalars(select(User).where(User.email == email)).one()
+        assert user.id is not None
+        user_id = user.id
+    secret = road.client.app.state.settings.secret_key.get_secret_value()  # type: ignore[attr-defined]
+    return Person(road, user_id, email, Role.applicant, None, issue_token(user_id, secret, 30))
