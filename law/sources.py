@@ -179,6 +179,22 @@ SOURCES: tuple[Source, ...] = (
         "https://www.rfc-editor.org/rfc/rfc2606", ("RFC 2606",),
         ".invalid is reserved: system accounts' addresses can belong to no one.", "read",
     ),
+    Source(
+        "RFC 9110", "HTTP Semantics", "RFC 9110", Kind.standard,
+        "https://www.rfc-editor.org/rfc/rfc9110", ("RFC 9110",),
+        "Accept-Language and its quality values (s. 12.5.4): the language a visitor without an "
+        "account reads the pages in.", "read",
+    ),
+    Source(
+        "AODA", "Accessibility for Ontarians with Disabilities Act, 2005", "S.O. 2005, c. 11",
+        Kind.statute, f"{ONTARIO_LAWS}/statute/05a11",
+        ("Accessibility for Ontarians with Disabilities Act, 2005",
+         "Accessibility for Ontarians with Disabilities Act", "AODA"),
+        "Why the pages meet WCAG 2.1 level AA (its accessibility standards for websites); checked "
+        "with axe-core in the browser tests.",
+        "not read here: the WCAG 2.1 AA level is the one issue 12 asks for; the standard's own "
+        "regulation and its dates to verify",
+    ),
 )
 
 

@@ -143,6 +143,29 @@ MATRIX: dict[tuple[str, str], Expect] = {
     )),
     ("GET", "/me"): public(303),
     ("POST", "/logout"): public(403, lambda w: Call("POST", "/logout", data={})),
+    # The portal's public pages; the applicant's pages send a visitor without a session to /login.
+    ("GET", "/"): public(200),
+    ("GET", "/accessibility"): public(200),
+    ("GET", "/regulators/find"): public(200, lambda w: Call("GET", "/regulators/find?q=nurse")),
+    ("GET", "/regulators/{slug}"): public(200),
+    ("GET", "/deadlines/calculator"): public(200),
+    ("GET", "/signup"): public(200),
+    ("POST", "/signup"): public(403, lambda w: Call("POST", "/signup", data={})),
+    ("POST", "/language"): public(403, lambda w: Call("POST", "/language", data={"to": "fr"})),
+    ("GET", "/applications"): public(303),
+    ("POST", "/applications"): public(403, lambda w: Call("POST", "/applications", data={})),
+    ("GET", "/applications/new"): public(303),
+    ("GET", "/applications/new/check"): public(303),
+    ("GET", "/applications/{reference}"): public(303),
+    ("GET", "/applications/{reference}/done/{trigger}"): public(303),
+    ("GET", "/applications/{reference}/steps/{trigger}"): public(303),
+    ("POST", "/applications/{reference}/steps/{trigger}"): public(403, lambda w: Call(
+        "POST", f"/applications/{w.reference}/steps/submit", data={})),
+    ("POST", "/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
+        "POST", f"/applications/{w.reference}/steps/submit/check", data={})),
+    ("GET", "/profile"): public(303),
+    ("GET", "/profile/{field}"): public(303),
+    ("POST", "/profile/{field}"): public(403, lambda w: Call("POST", "/profile/arrival_date", data={})),
 }
 
 DEFAULT_PARAMS = {
@@ -150,6 +173,8 @@ DEFAULT_PARAMS = {
     "slug": lambda w: "cno",
     "version": lambda w: "1",
     "key_id": lambda w: str(w.fresh_key_id()),
+    "trigger": lambda w: "submit",
+    "field": lambda w: "arrival_date",
 }
 
 
