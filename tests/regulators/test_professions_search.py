@@ -103,3 +103,33 @@ def test_a_bad_query_is_a_clear_422(client: TestClient, params: dict[str, object
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "invalid_request" and needle in body["message"]
+
+
+@pytest.mark.parametrize(("q", "regulator", "profession"), [
+    ("doctor", "cpso", "medicine"),
+    ("médecin de famille", "cpso", "medicine"),
+    ("electrician", "sto", "compulsory-trades"),
+    ("électricienne", "sto", "compulsory-trades"),
+    ("plumber", "sto", "compulsory-trades"),
+    ("plombier", "sto", "compulsory-trades"),
+    ("nurse practitioner", "cno", "nursing"),
+    ("vet", "cvo", "veterinary-medicine"),
+])
+def test_everyday_words_find_the_profession_they_mean(q: str, regulator: str, profession: str) -> None:
+    first = search_professions(load_registry(), q)[0]
+    assert (first.regulator.slug, first.profession.slug) == (regulator, profession)
+    assert first.everyday_word
+
+
+def test_a_professions_own_name_comes_before_an_everyday_word() -> None:
+    first = search_professions(load_registry(), "infirmière")[0]
+    assert first.text == "Infirmière ou infirmier" and not first.everyday_word
+
+
+def test_every_everyday_word_names_a_profession_of_the_registry() -> None:
+    from regulators.search import everyday_words
+
+    registry = load_registry()
+    known = {(r.slug, p.slug) for r in registry.regulators.values() for p in r.professions}
+    unknown = sorted(set(everyday_words()) - known)
+    assert not unknown, f"regulators/everyday_words.toml names no such profession: {unknown}"

@@ -1,0 +1,1 @@
+"""Tests of the catalogs and the language a person reads."""
