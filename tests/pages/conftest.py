@@ -86,6 +86,7 @@ class Watched:
     csp_violations: list[dict[str, Any]] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
 
     def settled(self) -> "Watched":
         """Wait until every CSP report in flight has reached Python."""
@@ -108,6 +109,7 @@ def watch(context: Any) -> Watched:
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
     page.on("response", lambda answer: seen.failed_responses.append(f"{answer.status} {answer.url}")
             if answer.status >= 400 else None)
+    page.on("request", lambda request: seen.requests.append(request.url))
     page.expose_function("fairtrackCspViolation", lambda violation: seen.csp_violations.append(violation))
     page.add_init_script(WATCH_CSP)
     page.set_default_timeout(10_000)
