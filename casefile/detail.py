@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from deadlines.schemas import DeadlineView
 from deadlines.models import Deadline
+from deadlines.schemas import DeadlineView
 from deadlines.service import deadlines_of, open_windows_of
 from law.road import CLOSED_STATES
 from oversight.expectations import expectation

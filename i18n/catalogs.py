@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -29,7 +29,7 @@ DOMAIN = "messages"
 
 
 def language_or_default(value: object) -> Language:
-    return cast(Language, value) if value in LANGUAGES else DEFAULT_LANGUAGE
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def negotiate(accept_language: str | None) -> Language | None:
@@ -49,7 +49,7 @@ def negotiate(accept_language: str | None) -> Language | None:
                     quality = 0.0
         primary = tag.strip().lower().split("-")[0]
         if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, position, cast(Language, primary)))
+            ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else None
 
 
@@ -86,7 +86,7 @@ class Translator:
     def label(self, kind: str, code: str) -> str:
         """The name of one word of the domain's vocabulary (a state, a trigger...): the catalog's
         entry in context `kind`, else the code's own words (tests/i18n fails while one is missing)."""
-        text = catalog(self.lang).pgettext(kind, code)
+        text = str(catalog(self.lang).pgettext(kind, code))
         return humanized(code) if text == code else text
 
     def has_label(self, kind: str, code: str) -> bool:

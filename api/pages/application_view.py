@@ -145,7 +145,8 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
         "applicant_steps": applicant_steps, "timeline": timeline, "intervals": file.intervals,
         "diagram": route_svg(route, t, detail.state, ident="route") if route else None,
         "in_words": route_in_words(route, t, detail.state) if route else [],
-        "notice": ASSESSMENT_NOTICE, "today": today, "ends_by_choice": ENDS_BY_CHOICE, "closed": info.stage is Stage.closed,
+        "notice": ASSESSMENT_NOTICE, "today": today, "ends_by_choice": ENDS_BY_CHOICE,
+        "closed": info.stage is Stage.closed,
         "licence_class": regulator.licence_class(detail.licence_class) if regulator else None,
     }
 

@@ -125,7 +125,7 @@ def save_profile_field(
         if raw not in LANGUAGES:
             return _edit(visitor, field, raw, {"value": t.gettext("Choose a language")}, 422)
         account_units.set_language(session, visitor.actor, raw)
-        visitor.lang = raw  # type: ignore[assignment]
+        visitor.lang = raw
         return visitor.redirect("/profile", saved=field)
     answers = get_profile(session, visitor.actor).model_dump()
     answers[field] = _parsed(field, raw)

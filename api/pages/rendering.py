@@ -41,7 +41,7 @@ YEAR = 365 * 24 * 3600
 def chosen_language(request: Request, person: User | None) -> Language:
     """The account's language; else this browser's choice; else its Accept-Language; else English."""
     if person is not None and person.preferred_language in LANGUAGES:
-        return person.preferred_language  # type: ignore[return-value]
+        return person.preferred_language
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie  # type: ignore[return-value]

@@ -154,7 +154,7 @@ class _Text(HTMLParser):
 
 def _literal_words(source: str) -> list[str]:
     """Words in a template outside {% trans %} blocks and outside {{ }} / {% %}."""
-    env = Environment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     outside: list[str] = []
     in_trans = 0
     tokens = list(env.lex(source))

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from fairtrack.columns import utcnow
 from i18n import Translator, translator
 from law.calendar import local_date
-from fairtrack.columns import utcnow
 from tests.pages.conftest import Watched, watch
 from tests.support.road import Road
 
@@ -33,6 +33,8 @@ AXE_OPTIONS = {
 }
 PASSPHRASE = "a long enough passphrase 7"
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
+HPARB = {"en": "Health Professions Appeal and Review Board",
+         "fr": "Commission d'appel et de révision des professions de la santé"}
 
 
 @dataclass
@@ -125,8 +127,7 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
                                                "fr": "Ordre des infirmières et infirmiers de l'Ontario"}))
         expect(first).to_contain_text("National Nursing Assessment Service" if lang == "en"
                                       else "Service national d'évaluation infirmière")
-        expect(first).to_contain_text(t.names({"en": "Health Professions Appeal and Review Board",
-                                               "fr": "Commission d'appel et de révision des professions de la santé"}))
+        expect(first).to_contain_text(t.names(HPARB))
         walk.stop("find-your-regulator")
         first.get_by_role("heading").get_by_role("link").click()
         expect(page.locator("svg.ft-route-diagram")).to_be_visible()
@@ -213,9 +214,7 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
         expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "request_appeal"))
         appeal_due = _open_deadline(road, applicant, reference)
         assert appeal_due > local_date(utcnow())
-        expect(page.locator(".ft-status")).to_contain_text(t.names({
-            "en": "Health Professions Appeal and Review Board",
-            "fr": "Commission d'appel et de révision des professions de la santé"}))
+        expect(page.locator(".ft-status")).to_contain_text(t.names(HPARB))
         expect(page.locator("main")).to_contain_text(t.date(appeal_due))
         walk.stop("appeal-requested")
 
