@@ -4,15 +4,22 @@ and the assets served from this origin with their cache headers."""
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.pages.application_view import application_page_context
 from api.pages.assets import STATIC_DIR, asset_url
+from casefile.detail import application_file
 from fairtrack.columns import utcnow
+from i18n import translator
+from i18n.templating import environment
 from law.calendar import local_date
+from oversight.schemas import Expectation
+from regulators.registry import Registry
 from tests.support.road import PASSWORD, Person, Road
 
 
@@ -237,3 +244,33 @@ def test_the_api_documentation_loads_nothing_from_a_cdn(client: TestClient) -> N
             if source.startswith("/"):
                 assert client.get(source).status_code == 200, source
     assert "'unsafe-inline'" not in client.get("/docs").headers["content-security-policy"]
+
+
+def test_the_expected_time_is_a_range_with_its_sample_size_from_ten_cases(
+    road: Road, registry: Registry
+) -> None:
+    """Below ten finished cases the range is withheld, with the reason; from ten it is shown with
+    the number of cases behind it, and the place in line where the holder has a queue."""
+    nurse = road.applicant()
+    reference = nurse.open("peo", "p-eng")
+    nurse.step(reference, "submit")
+    with road.sessions() as session:
+        file = application_file(session, nurse.actor, registry, reference)
+    t = translator("en")
+
+    def page(visits: int) -> str:
+        expectation = Expectation(stage="regulator_review", completed_visits=visits,
+                                  median_calendar_days=41.0, p80_calendar_days=77.5,
+                                  queue_position=3, open_in_queue=12)
+        shown = replace(file, detail=file.detail.model_copy(update={"expectation": expectation}))
+        context = application_page_context(shown, registry, t)
+        return environment("en").get_template("pages/application.html").render(
+            person=None, csrf_token="x", csrf_field="csrf_token", asset=asset_url, here="/",
+            breadcrumbs=[], errors={}, **context)
+
+    few, enough = page(9), page(10)
+    assert "Not shown: fewer than 10 applications" in few and "half of the recent" not in few
+    assert "half of the recent applications to this regulator took up to 41 days" in enough
+    assert "8 in 10 took up to 77.5 days" in enough
+    assert "Based on 10 applications that finished this stage in the last 12 months." in enough
+    assert "Your place in line: 3 of 12 applications" in enough
