@@ -29,7 +29,7 @@ from api.page_sessions import (
 from api.pages.assets import asset_url
 from fairtrack.errors import Forbidden
 from fairtrack.settings import Settings
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, Translator, negotiate, translator
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, Translator, msg, negotiate, translator
 from i18n.templating import environment
 from law.road import Role
 
@@ -79,7 +79,7 @@ class Visitor:
     @property
     def actor(self) -> Actor:
         if self.person is None:
-            raise LoginRequired("log in first")
+            raise LoginRequired(msg("log in first"))
         return actor_of(self.person)
 
     def here(self) -> str:
@@ -138,9 +138,9 @@ async def checked_visitor(
 
 def _applicant(visitor: Visitor) -> Visitor:
     if visitor.person is None:
-        raise LoginRequired("log in first")
+        raise LoginRequired(msg("log in first"))
     if visitor.person.role != Role.applicant:
-        raise Forbidden("these pages are for applicants")
+        raise Forbidden(msg("these pages are for applicants"))
     return visitor
 
 
@@ -154,7 +154,7 @@ def checked_applicant(visitor: Annotated[Visitor, Depends(checked_visitor)]) -> 
 
 def person_visitor(visitor: Annotated[Visitor, Depends(visitor)]) -> Visitor:
     if visitor.person is None:
-        raise LoginRequired("log in first")
+        raise LoginRequired(msg("log in first"))
     return visitor
 
 
