@@ -63,7 +63,7 @@ vendor:
 # road's vocabulary, merge new ones into both catalogs, compile. Translate in the .po files, then
 # run it again (tests/i18n fails while any message lacks its French).
 messages: install
-	$(BIN)/pybabel extract -F i18n/babel.cfg -k msg -k N_ -c TRANSLATORS: --no-location \
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k msg -k N_ -c TRANSLATORS: --no-location --omit-header \
 	    --sort-output --project FairTrack --copyright-holder FairTrack -o i18n/messages.pot .
 	$(BIN)/pybabel update -D messages -i i18n/messages.pot -d i18n/locales --no-fuzzy-matching \
 	    --ignore-obsolete
