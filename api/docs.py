@@ -8,6 +8,7 @@ takes input from a person or shows personal data.
 """
 
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI
@@ -17,11 +18,22 @@ from fastapi.openapi.docs import (
     get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.responses import HTMLResponse
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 DOCS_URL, REDOC_URL, OAUTH2_REDIRECT_URL = "/docs", "/redoc", "/docs/oauth2-redirect"
 ASSETS_URL = "/docs-assets"
 ASSETS_DIR = Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
+class DocsAssets(StaticFiles):
+    """The documentation's scripts and styles: kept a day by browsers, then checked again (ETag);
+    they change only when the fastapi-offline package does."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 def swagger_page(app: FastAPI) -> str:
@@ -72,5 +84,5 @@ def install(app: FastAPI) -> dict[str, str]:
         return HTMLResponse(pages[REDOC_URL])
 
     app.include_router(router)
-    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    app.mount(ASSETS_URL, DocsAssets(directory=ASSETS_DIR), name="docs-assets")
     return pages

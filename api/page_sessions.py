@@ -1,12 +1,10 @@
 """Page-session dependencies: the signed session cookie, the CSRF check for every form that
 changes something, and the logged-in person a page is for."""
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from accounts.models import User
 from accounts.page_sessions import PageSession, SessionCodec
@@ -17,7 +15,6 @@ from i18n import msg
 
 COOKIE = "ft_session"
 CSRF_FIELD = "csrf_token"
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
 
 class CsrfRejected(Forbidden):

@@ -242,7 +242,9 @@ def test_the_api_documentation_loads_nothing_from_a_cdn(client: TestClient) -> N
         assert "cdn.jsdelivr" not in page.text and "fonts.googleapis" not in page.text
         for source in re.findall(r'(?:src|href)="([^"]+)"', page.text):
             if source.startswith("/"):
-                assert client.get(source).status_code == 200, source
+                asset = client.get(source)
+                assert asset.status_code == 200, source
+                assert asset.headers["cache-control"] == "public, max-age=86400", source
     assert "'unsafe-inline'" not in client.get("/docs").headers["content-security-policy"]
 
 
