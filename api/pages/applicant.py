@@ -52,10 +52,11 @@ def my_applications(
 
 def _licence_choices(visitor: Visitor, registry: Registry) -> list[tuple[str, list[tuple[str, str]]]]:
     t = visitor.t
+    named = t.gettext("%(name)s: %(value)s")
     groups = []
     for regulator in sorted(registry.regulators.values(), key=lambda r: t.names(r.name)):
         items = [
-            (f"{regulator.slug}/{c.code}", t.gettext("%(name)s: %(value)s") % {"name": t.names(p.name), "value": t.names(c.name)})
+            (f"{regulator.slug}/{c.code}", named % {"name": t.names(p.name), "value": t.names(c.name)})
             for p in regulator.professions for c in p.licence_classes
         ]
         groups.append((f"{t.names(regulator.name)} ({regulator.acronym})", items))
