@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RegistryDep, SessionDep
 from api.pages.application_view import application_page_context, next_state, step_fields
-from api.pages.forms import field_errors, form_text
+from api.pages.forms import form_text
 from api.pages.rendering import ApplicantVisitor, CheckedApplicant, Visitor
 from casefile import applications as units
 from casefile.detail import application_file, dashboard, open_applications_like
@@ -118,7 +118,7 @@ def open_application(
     except InvalidRequest as exc:
         return visitor.render(
             "pages/new_application.html", status=422, choices=_licence_choices(visitor, registry),
-            licence=licence, errors=field_errors(visitor.t, exc, "licence"),
+            licence=licence, errors={"licence": visitor.t.say(exc.message)},
             breadcrumbs=_crumbs(visitor))
     return visitor.redirect(f"/applications/{body['reference']}/done/{CREATE_TRIGGER}")
 
