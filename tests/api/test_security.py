@@ -91,3 +91,18 @@ def test_no_personal_data_reaches_any_log_during_a_whole_scenario(
     assert "login refused: account " in logged  # the scenario was logged, pseudonymously
     for personal in ("marie", "tremblay", "example.org", "1988-04-12", "lyon", PASSWORD):
         assert personal not in logged, f"'{personal}' was logged"
+
+
+def test_an_unexpected_error_is_a_500_with_the_security_headers_and_no_details(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_session: object) -> None:
+        raise RuntimeError("the disk caught fire at /var/secret/path")
+
+    monkeypatch.setattr("api.health.ping", broken)
+    response = client.get(f"{V1}/health")
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal", "message": "internal error"}
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
