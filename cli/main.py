@@ -14,7 +14,7 @@ from cli.law import app as law_app
 from cli.regulators import app as regulators_app
 from fairtrack.database import make_engine
 from fairtrack.errors import DomainError
-from fairtrack.migrate import upgrade
+from fairtrack.migrate import UnknownRevision, downgrade, upgrade
 from fairtrack.settings import get_settings
 from law.road import Role
 from regulators.registry import get_registry
@@ -54,6 +54,22 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     upgrade(make_engine(get_settings().database_url), revision)
     err.print(f"database at {revision}")
+
+
+# "-1" is a revision here, not an option.
+@db.command("downgrade", context_settings={"ignore_unknown_options": True})
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(
+        help="The revision to step back to: an id from migrations/versions, or -1 for one step.")],
+) -> None:
+    """Undo migrations down to REVISION, keeping the data the older schema can hold (what later
+    revisions added, their columns and tables, is dropped)."""
+    try:
+        downgrade(make_engine(get_settings().database_url), revision)
+    except UnknownRevision as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    err.print(f"database downgraded to {revision}")
 
 
 @app.command()

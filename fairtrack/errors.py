@@ -51,3 +51,10 @@ class InvalidRequest(DomainError):
 class IdempotencyKeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"
+
+
+class ServiceUnavailable(DomainError):
+    """Not the caller's fault and not for long (the database busy, migrations pending): retry."""
+
+    status_code = 503
+    code = "service_unavailable"

@@ -99,7 +99,7 @@ def test_an_unexpected_error_is_a_500_with_the_security_headers_and_no_details(
     def broken(_session: object) -> None:
         raise RuntimeError("the disk caught fire at /var/secret/path")
 
-    monkeypatch.setattr("api.health.ping", broken)
+    monkeypatch.setattr("api.health.readiness", broken)
     response = client.get(f"{V1}/health")
     assert response.status_code == 500
     assert response.json() == {"error": "internal", "message": "internal error"}
