@@ -144,7 +144,9 @@ def verify(
                 progress.advance(task)
                 if finding is not None:
                     bad += 1
-                    progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems))
+                    # One line per application, never wrapped: easy to read back and to grep.
+                    progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems),
+                                           soft_wrap=True, markup=False, highlight=False)
         if heads is not None:
             try:
                 with open(heads, encoding="utf-8") as kept:
