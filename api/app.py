@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from api import access, applications, errors, health, oversight, profile, regulators, tokens
 from casefile.registry import sync_on_start
-from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.database import make_sessionmaker, server_engine
 from fairtrack.migrate import schema_state
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
@@ -22,13 +22,14 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         summary="The system of record for internationally trained professionals' road to an "
         "Ontario licence.",
     )
-    engine = make_engine(settings.database_url)
+    engine = server_engine(settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.registry = registry or get_registry()
     with app.state.sessions() as session:  # only when the files changed
         state = schema_state(session.connection())
+        session.commit()  # its connection back to the pool: the sync takes one of its own
         if state.is_current:
             sync_on_start(session, app.state.registry)
         else:  # the server starts and says so: /api/v1/health answers 503 until the upgrade

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
@@ -79,6 +81,24 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Seconds a client is asked to wait after a 503: the waits that cause one are bounded by seconds.
+RETRY_AFTER = 2
+
+
+async def _database_busy(_: Request, exc: Exception) -> JSONResponse:
+    """No connection free within the pool timeout, a lock not granted within the lock timeout, a
+    statement over the statement timeout, a database that does not answer: the caller's request
+    was fine and nothing was written (the unit of work rolled back); it may retry."""
+    cause = getattr(exc, "orig", None) or exc
+    log.warning("database busy: %s", type(cause).__name__)
+    return JSONResponse(
+        {"error": "database_busy", "message": "the database is busy; nothing was changed, retry "
+                                              f"in {RETRY_AFTER} seconds"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error: %s", type(exc).__name__)
     return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
@@ -92,7 +112,8 @@ MALFORMED_BODY = {
 
 def document_common_answers(app: FastAPI) -> None:
     """Answers any route may give, added to the OpenAPI spec once rather than to every route:
-    400 for a body that cannot be read, wherever a route takes a body."""
+    400 for a body that cannot be read, wherever a route takes a body; 503 when the database is
+    busy (every route reads it)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -103,7 +124,14 @@ def document_common_answers(app: FastAPI) -> None:
                 "ErrorModel", ErrorModel.model_json_schema())
             for item in schema.get("paths", {}).values():
                 for operation in item.values():
-                    if isinstance(operation, dict) and "requestBody" in operation:
+                    if not isinstance(operation, dict) or "responses" not in operation:
+                        continue
+                    operation["responses"].setdefault("503", {
+                        "description": "database_busy or migrations_pending: retry later",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        "content": {"application/json": {"schema": error_ref}},
+                    })
+                    if "requestBody" in operation:
                         operation["responses"].setdefault("400", {
                             "description": MALFORMED_BODY["description"],
                             "content": {"application/json": {"schema": error_ref}},
@@ -118,6 +146,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(PoolTimeout, _database_busy)
+    app.add_exception_handler(OperationalError, _database_busy)
     app.add_exception_handler(Exception, _unexpected)
     document_common_answers(app)
 

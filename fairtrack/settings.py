@@ -11,6 +11,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAIRTRACK_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///fairtrack.db"
+    # The server's database connections (the command line opens its own, without time limits).
+    # One request holds at most one connection; the pool's size plus overflow matches the 40
+    # threads the server runs sync routes on. A request that waits longer than the pool timeout for
+    # a connection, or longer than the lock timeout for a row or table lock, or whose statement runs
+    # longer than the statement timeout (PostgreSQL), is answered 503 with Retry-After.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=30, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_lock_timeout_ms: int = Field(default=5_000, ge=1)  # PostgreSQL lock_timeout; SQLite busy timeout
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)  # PostgreSQL only; 0: none
     # A random key per process is safe for development only: tokens die with the process.
     # Production sets FAIRTRACK_SECRET_KEY.
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
