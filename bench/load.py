@@ -44,7 +44,7 @@ from workflow.models import Event
 from workflow.schemas import ApplicationCreate, EventRequest
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-SECRET = "bench-load-secret-key-0123456789-abcdef"
+SECRET = "bench-load-secret-key-0123456789-abcdef"  # noqa: S105 - a scratch database's key
 # The steps each round fires at the application's version then: (version, body).
 ROUNDS = [
     (2, {"trigger": "begin_review"}),
@@ -63,7 +63,7 @@ def prepare(url: str, applications: int) -> tuple[list[str], dict[Role, str]]:
     with transaction(sessions) as session:
         actors = {}
         for role, org in ((Role.applicant, None), (Role.regulator, "peo")):
-            user = User(email=f"{role.value}@bench.example", password_hash="!", role=role.value,
+            user = User(email=f"{role.value}@bench.example", password_hash="!", role=role.value,  # noqa: S106
                         organization=org)
             session.add(user)
             session.flush()
@@ -140,7 +140,8 @@ def main() -> int:
                     headers = {"Authorization": f"Bearer {tokens[role]}"}
 
                     def write(n: int, version: int = version, body: dict[str, str] = body,
-                              headers: dict[str, str] = headers) -> tuple[str, int, int, float]:
+                              headers: dict[str, str] = headers,
+                              barrier: threading.Barrier = barrier) -> tuple[str, int, int, float]:
                         ref = refs[n % len(refs)]
                         barrier.wait()
                         began = time.perf_counter()

@@ -55,8 +55,8 @@ def test_forty_writers_on_five_applications_get_one_201_per_version_and_no_500(
         for version, body in rounds:
             barrier = threading.Barrier(WRITERS, timeout=30)
 
-            def write(n: int, version: int = version, body: dict[str, str] = body
-                      ) -> tuple[str, int, int]:
+            def write(n: int, version: int = version, body: dict[str, str] = body,
+                      barrier: threading.Barrier = barrier) -> tuple[str, int, int]:
                 ref = refs[n % APPLICATIONS]
                 barrier.wait()
                 response = client.post(f"/applications/{ref}/events", headers=peo.headers,
