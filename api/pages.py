@@ -7,17 +7,19 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from accounts.page_sessions import PageSession
-from accounts.service import authenticate, normalize_email
 from api.deps import SessionDep, SettingsDep
-from api.limits import LimiterDep, client_address, enforce
+from api.limits import client_address
 from api.page_sessions import (
     TEMPLATES,
     CsrfChecked,
     PageCodecDep,
     PagePerson,
     PageSessionDep,
+    log_in_page,
+    log_out_page,
     save_page_session,
 )
+from casefile.accounts import check_login
 from fairtrack.errors import NotAuthenticated
 
 router = APIRouter(include_in_schema=False)
@@ -48,23 +50,16 @@ def login(
     codec: PageCodecDep,
     settings: SettingsDep,
     session: SessionDep,
-    limiter: LimiterDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    window = settings.login_window_seconds
-    enforce(limiter, settings, "login-address", client_address(request),
-            settings.login_per_address, window)
-    enforce(limiter, settings, "login-account", normalize_email(email),
-            settings.login_per_account, window)
-    try:
-        user = authenticate(session, email, password)
+    try:  # throttled like the API's logins: only failures count (casefile.accounts.check_login)
+        user = check_login(session, settings, email, password, client_address(request))
     except NotAuthenticated as exc:
         return _login_form(request, page, codec, settings, exc.message, status=401)
-    assert user.id is not None
     response = RedirectResponse("/me", status_code=303)
-    save_page_session(response, request, codec, page.logged_in(user.id, user.credentials_version),
-                 settings.secure_cookies)
+    save_page_session(response, request, codec, log_in_page(session, settings, page, user),
+                      settings.secure_cookies)
     return response
 
 
@@ -82,8 +77,11 @@ def my_account(
 
 @router.post("/logout")
 def logout(
-    request: Request, page: CsrfChecked, codec: PageCodecDep, settings: SettingsDep
+    request: Request, page: CsrfChecked, codec: PageCodecDep, settings: SettingsDep,
+    session: SessionDep,
 ) -> Response:
+    """Ends the session on the server too: a copy of the cookie stops working at once."""
     response = RedirectResponse("/login", status_code=303)
-    save_page_session(response, request, codec, PageSession.anonymous(), settings.secure_cookies)
+    save_page_session(response, request, codec, log_out_page(session, page),
+                      settings.secure_cookies)
     return response

@@ -7,7 +7,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from casefile.accounts import add_user
+from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
@@ -118,6 +118,18 @@ def users_add(
         err.print(f"[red]error:[/red] {exc.message}")
         raise typer.Exit(2) from exc
     err.print(f"created user {user.id} ({role.value})")
+
+
+@users.command("revoke-sessions")
+def users_revoke_sessions(email: str) -> None:
+    """End every session of an account at once: access and refresh tokens, page sessions."""
+    try:
+        with open_session() as session:
+            user = end_sessions_of(session, email=email)
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    err.print(f"every session of user {user.id} ended")
 
 
 @app.command()

@@ -44,13 +44,18 @@ def make_engine(
 
 def server_engine(settings: Settings) -> Engine:
     """The web server's engine: pool and time limits from settings (documented there)."""
+    pool: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+    }
+    if make_url(settings.database_url).database in (None, "", ":memory:"):
+        pool = {}  # an in-memory SQLite database lives in one connection: no pool to size
     return make_engine(
         settings.database_url,
         lock_timeout_ms=settings.db_lock_timeout_ms,
         statement_timeout_ms=settings.db_statement_timeout_ms,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout_seconds,
+        **pool,
     )
 
 

@@ -1,5 +1,5 @@
 """trust: every fact of an application in its hash chain (events.changes), with every chain and its
-head recomputed
+head recomputed; page sessions kept server side; throttles shared by every server process
 
 Revision ID: 0008_trust
 Revises: 0006_visit_exit_dates
@@ -139,6 +139,28 @@ def _rechain(with_changes: bool) -> None:
 
 
 def upgrade() -> None:
+    op.create_table(
+        'page_sessions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('revoked_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_page_sessions_token_hash'), 'page_sessions', ['token_hash'], unique=True)
+    op.create_index(op.f('ix_page_sessions_user_id'), 'page_sessions', ['user_id'], unique=False)
+    op.create_table(
+        'throttles',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('window_started_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('last_at', fairtrack.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('blocked_until', fairtrack.columns.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('key'),
+    )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('changes', fairtrack.columns.JSONDocument, nullable=False,
                                       server_default=sa.text("'{}'")))
@@ -149,3 +171,7 @@ def downgrade() -> None:
     _rechain(with_changes=False)
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('changes')
+    op.drop_table('throttles')
+    op.drop_index(op.f('ix_page_sessions_user_id'), table_name='page_sessions')
+    op.drop_index(op.f('ix_page_sessions_token_hash'), table_name='page_sessions')
+    op.drop_table('page_sessions')
