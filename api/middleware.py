@@ -4,13 +4,16 @@ request size limit (413), and no NUL characters nor deeply nested JSON in any in
 import base64
 import hashlib
 import json
+import logging
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script or style anywhere: pages load their assets from this origin only.
@@ -78,6 +81,39 @@ class SecurityHeaders:
             if not started:
                 await _send_json(with_headers, 500, INTERNAL_ERROR)
             raise
+
+
+access_log = logging.getLogger("fairtrack.access")
+
+
+class AccessLog:
+    """One line per request: who (the address's pseudonym, the same keyed hash the refused-login
+    lines use, never the address), what (method and path, no query string), the status and the
+    time taken. It replaces uvicorn's access log, which prints addresses (`fairtrack serve` turns
+    that one off)."""
+
+    def __init__(self, app: ASGIApp, who: Callable[[Request], str]) -> None:
+        self.app = app
+        self.who = who
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500  # a crash that sends nothing is logged as what SecurityHeaders answers
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            access_log.info('%s "%s %s" %s %.0f ms', self.who(Request(scope)), scope["method"],
+                            scope["path"], status, (time.perf_counter() - began) * 1000)
 
 
 class _TooLarge(HTTPException):

@@ -1,7 +1,7 @@
 """The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,7 +15,7 @@ from cli.regulators import app as regulators_app
 from fairtrack.database import make_engine
 from fairtrack.errors import DomainError
 from fairtrack.migrate import UnknownRevision, downgrade, upgrade
-from fairtrack.settings import get_settings
+from fairtrack.settings import Settings, get_settings
 from law.road import Role
 from regulators.registry import get_registry
 from workflow.repository import count_applications
@@ -40,13 +40,21 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-    )
+    uvicorn.run("api.app:create_app", factory=True, **server_options(settings, host, port))
+
+
+def server_options(settings: Settings, host: str | None = None, port: int | None = None
+                   ) -> dict[str, Any]:
+    """How `fairtrack serve` runs uvicorn. Its access log is off: it prints client addresses beside
+    the pseudonymised events (the app logs each request with the address's pseudonym instead). Its
+    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only."""
+    return {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "proxy_headers": False,
+    }
 
 
 @db.command("upgrade")

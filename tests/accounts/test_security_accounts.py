@@ -163,3 +163,33 @@ def test_the_same_email_registered_at_the_same_instant_gets_one_account_and_clea
             assert answer.json() == later.json()
     with road.sessions() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+@pytest.mark.parametrize("password", [
+    "password1234", "qwertyuiop123", "iloveyou2026!!", "Qwerty123456", "123456789012",
+    "ＰＡＳＳＷＯＲＤ１２３４",  # full-width: "PASSWORD1234" once normalized
+])
+def test_common_passwords_are_refused(client: TestClient, password: str) -> None:
+    status, body = _register(client, "common@example.org", password)
+    assert status == 422 and body["field"] == "password" and "common" in body["message"]
+
+
+def test_a_password_is_the_same_however_its_accents_are_encoded(client: TestClient) -> None:
+    """NFKC: "é" typed as one character (a French keyboard) or as e + U+0301 (another system)."""
+    composed = "Crème brûlée à minuit"
+    decomposed = "Cre\u0300me bru\u0302le\u0301e a\u0300 minuit"
+    assert composed != decomposed
+    assert _register(client, "brulee@example.org", composed)[0] == 201
+    assert _login(client, "brulee@example.org", decomposed)["access_token"]
+    assert _login(client, "brulee@example.org", composed)["access_token"]
+
+
+def test_a_password_hashed_before_normalization_still_opens_its_account() -> None:
+    from argon2 import PasswordHasher
+
+    from accounts.security import verify_password
+
+    decomposed = "Cre\u0300me bru\u0302le\u0301e a\u0300 minuit"
+    legacy = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(decomposed)
+    assert verify_password(legacy, decomposed)
+    assert not verify_password(legacy, "something else entirely")
