@@ -117,11 +117,6 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def ping(session: Session) -> None:
-    """One round trip: the database answers."""
-    session.execute(text("SELECT 1"))
-
-
 @contextmanager
 def scratch_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
     """A new, empty database on the PostgreSQL server at `server_url`, dropped afterwards.
