@@ -18,6 +18,7 @@ from accounts.page_sessions import PageSession, SessionCodec
 from accounts.service import page_person_of
 from api.deps import SessionDep, SettingsDep
 from casefile.accounts import end_page_session, start_page_session
+from fairtrack.database import release
 from fairtrack.errors import DomainError, Forbidden
 from fairtrack.settings import Settings
 
@@ -99,6 +100,7 @@ def page_person(page: PageSessionDep, session: SessionDep) -> User:
     """The logged-in person; a missing, stale, logged-out, revoked or password-changed session goes
     to /login."""
     user = page_person_of(session, page.user_id, page.credentials_version, page.token)
+    release(session)  # no connection held while the request waits for a thread to run its page
     if user is None:
         raise LoginRequired("log in first")
     return user

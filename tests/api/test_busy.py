@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from accounts.models import User
 from api.app import create_app
 from fairtrack.database import WRITE
 from fairtrack.settings import Settings
@@ -148,3 +149,36 @@ def test_the_spec_documents_503_with_retry_after(client: TestClient) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_limits(app: FastAPI) -> None:
     app.state.limiter.reset()
+
+
+def test_reading_the_caller_leaves_no_connection_held_while_the_route_waits_for_a_thread(
+    app: FastAPI, road: Road, registry: Any, settings: Settings
+) -> None:
+    """The caller is read in a dependency; the route then waits for one of the server's 40 threads.
+    A connection held across that wait wedged 100 writers on a pool of 40 until the pool timeout
+    (bench/load.py: p50 10.3 s and 503s). Bearer tokens, API keys and page sessions alike."""
+    from accounts import keys
+    from accounts.page_sessions import PageSession
+    from api.deps import current_actor
+    from api.page_sessions import page_person
+    from casefile.accounts import start_page_session
+    from fairtrack.database import transaction
+
+    nurse = road.applicant()
+    with transaction(road.sessions) as session:
+        _, key = keys.create_key(session, registry, name="one", role=Role.regulator,
+                                 organization="peo")
+    with road.sessions() as session:
+        user = session.get(User, nurse.user_id)
+        assert user is not None
+        token = start_page_session(session, settings, user)
+    pool = app.state.engine.pool
+    for token_or_key in ((nurse.token, None), (None, key), (key, None)):
+        with app.state.sessions() as session:
+            actor = current_actor(*token_or_key, session, settings)
+            assert actor.user_id is not None
+            assert pool.checkedout() == 0, token_or_key
+    page = PageSession.anonymous().logged_in(nurse.user_id, 0, token)
+    with app.state.sessions() as session:
+        assert page_person(page, session).id == nurse.user_id
+        assert pool.checkedout() == 0

@@ -42,6 +42,6 @@ def test_oversight_benchmark_reports_every_figure_against_a_count(backend: str) 
 def test_load_benchmark_reports_answers_and_a_clean_log(backend: str) -> None:
     if backend != "postgresql":
         pytest.skip("the load benchmark runs writers against PostgreSQL's row locks")
-    out = run_script("bench/load.py", "--writers", "12", "--applications", "3", "--rounds", "1",
+    out = run_script("bench/load.py", "--writers", "6", "--applications", "2", "--rounds", "1",
                      "--postgres-url", POSTGRES_URL)
     assert "5xx other than 503: 0" in out and "verify: clean" in out, out
