@@ -1,4 +1,5 @@
-"""Account tables: people (one role, and for staff one organization), refresh tokens, API keys."""
+"""Account tables: people (one role, and for staff one organization), refresh tokens, API keys, page
+sessions, and the throttles on logins, password changes and registrations."""
 
 from datetime import datetime
 
@@ -62,3 +63,33 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class PageSessionRecord(SQLModel, table=True):
+    """A logged-in page session, kept server side: the cookie names it (by a random token stored
+    as its SHA-256), and logout, a password change or an administrator's revocation end it here, so
+    that a copied cookie stops working at once."""
+
+    __tablename__ = "page_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class Throttle(SQLModel, table=True):
+    """One counter, named by a keyed hash (accounts.security.pseudonym), never an email or address:
+    failed logins of an (account, address) pair or of an address, failed password changes of an
+    account, registrations from an address. Kept in the database so that every server process
+    counts together."""
+
+    __tablename__ = "throttles"
+
+    key: str = Field(primary_key=True, max_length=64)
+    count: int = 0
+    window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    blocked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

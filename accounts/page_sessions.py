@@ -1,5 +1,6 @@
-"""Page sessions: a signed, expiring cookie holding the account, its credentials version and a
-CSRF token. Nothing else is kept server-side; a password change ends every session."""
+"""Page sessions: a signed, expiring cookie holding the account, its credentials version, a CSRF
+token and, once logged in, the token of its server-side record (accounts.models.PageSessionRecord),
+which logout, a password change or an administrator's revocation end."""
 
 import hmac
 import secrets
@@ -16,14 +17,15 @@ class PageSession:
     csrf: str
     user_id: int | None = None
     credentials_version: int = 0
+    token: str | None = None  # names the server-side record of a logged-in session
 
     @classmethod
     def anonymous(cls) -> "PageSession":
         return cls(csrf=secrets.token_urlsafe(32))
 
-    def logged_in(self, user_id: int, credentials_version: int) -> "PageSession":
+    def logged_in(self, user_id: int, credentials_version: int, token: str) -> "PageSession":
         # A new CSRF token at login: a token planted before login (session fixation) is useless.
-        return PageSession(secrets.token_urlsafe(32), user_id, credentials_version)
+        return PageSession(secrets.token_urlsafe(32), user_id, credentials_version, token)
 
     def accepts(self, csrf: str | None) -> bool:
         return csrf is not None and hmac.compare_digest(csrf.encode(), self.csrf.encode())
@@ -36,7 +38,8 @@ class SessionCodec:
 
     def dumps(self, session: PageSession) -> str:
         return self._serializer.dumps(
-            {"c": session.csrf, "u": session.user_id, "v": session.credentials_version}
+            {"c": session.csrf, "u": session.user_id, "v": session.credentials_version,
+             "s": session.token}
         )
 
     def loads(self, cookie: str) -> PageSession | None:
@@ -47,9 +50,11 @@ class SessionCodec:
             return None
         if not isinstance(data, dict):
             return None
-        csrf, user_id, version = data.get("c"), data.get("u"), data.get("v")
+        csrf, user_id, version, token = data.get("c"), data.get("u"), data.get("v"), data.get("s")
         if not isinstance(csrf, str) or not isinstance(version, int):
             return None
         if user_id is not None and not isinstance(user_id, int):
             return None
-        return PageSession(csrf, user_id, version)
+        if token is not None and not isinstance(token, str):
+            return None
+        return PageSession(csrf, user_id, version, token)

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,20 +27,37 @@ API_KEY_PREFIX = "ft_"
 REFRESH_PREFIX = "rt_"
 
 
+def normalize_password(password: str) -> str:
+    """NFKC (NIST SP 800-63B 5.1.1.2): the same password typed on another keyboard or system (a
+    composed or decomposed é, a full-width letter) is the same password."""
+    return unicodedata.normalize("NFKC", password)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalize_password(password))
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def _matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
+def verify_password(password_hash: str | None, password: str) -> bool:
+    normalized = normalize_password(password)
+    if _matches(password_hash or _DUMMY_HASH, normalized):
+        return password_hash is not None
+    # Hashes made before normalization hold the password as it was typed.
+    return password_hash is not None and normalized != password and _matches(password_hash, password)
+
+
 def issue_token(
-    user_id: int, secret: str, minutes: int, now: datetime | None = None, version: int = 0
+    user_id: int, secret: str, minutes: int, now: datetime | None = None, version: int = 0,
+    family: str | None = None,
 ) -> str:
+    """An access token; `family` names the refresh-token family it came with, so that revoking the
+    family (a stolen refresh token, an administrator) ends it too."""
     issued = now or utcnow()
     claims: dict[str, Any] = {
         "sub": str(user_id),
@@ -48,6 +66,8 @@ def issue_token(
         "typ": "access",
         "ver": version,
     }
+    if family is not None:
+        claims["fam"] = family
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -59,6 +79,7 @@ class InvalidToken(Exception):
 class AccessClaims:
     user_id: int
     credentials_version: int
+    family: str | None = None
 
 
 def read_access_token(token: str, secret: str) -> AccessClaims:
@@ -67,10 +88,12 @@ def read_access_token(token: str, secret: str) -> AccessClaims:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    version = claims.get("ver", 0)
+    version, family = claims.get("ver", 0), claims.get("fam")
     if claims.get("typ") != "access" or not str(claims["sub"]).isdigit() or type(version) is not int:
         raise InvalidToken("not an access token")
-    return AccessClaims(int(claims["sub"]), version)
+    if family is not None and not (isinstance(family, str) and len(family) <= 64):
+        raise InvalidToken("not an access token")
+    return AccessClaims(int(claims["sub"]), version, family)
 
 
 def sha256_hex(value: str) -> str:

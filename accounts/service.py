@@ -1,19 +1,23 @@
 """Creating accounts, checking credentials, and the password rules."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from accounts import page_records
 from accounts.actor import Actor
-from accounts.models import RefreshToken, User
+from accounts.models import User
+from accounts.passwords import is_common
 from accounts.security import (
     SYSTEM_DOMAIN,
     InvalidToken,
     hash_password,
+    normalize_password,
     read_access_token,
     verify_password,
 )
+from accounts.tokens import family_revoked
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
 from i18n import msg
@@ -47,8 +51,14 @@ def check_email(email: str) -> str:
     return email
 
 
+class WrongPassword(InvalidRequest):
+    """The current password given to change it is not the account's (counted by the throttle)."""
+
+
 def check_password(password: str, email: str) -> None:
-    """Length, variety, and not built from the email: the rules every new password meets."""
+    """Length, variety, not a common password, and not built from the email: the rules every new
+    password meets, counted on its NFKC form (the form that is hashed)."""
+    password = normalize_password(password)
     if len(password) < MIN_PASSWORD:
         raise InvalidRequest(msg("password needs at least {minimum} characters", minimum=MIN_PASSWORD),
                              field="password")
@@ -63,6 +73,9 @@ def check_password(password: str, email: str) -> None:
     local = normalize_email(email).partition("@")[0]
     if len(local) >= 4 and local in password.lower():
         raise InvalidRequest(msg("password must not contain your email address"), field="password")
+    if is_common(password):
+        raise InvalidRequest(msg("this password is among the most common ones, which are tried "
+                                 "first; choose another"), field="password")
 
 
 def create_user(
@@ -138,18 +151,12 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> U
     if user is None:
         raise NotAuthenticated("this is for people with a login")
     if not verify_password(user.password_hash, current):
-        raise InvalidRequest("the current password is wrong", field="current_password")
+        raise WrongPassword("the current password is wrong", field="current_password")
     check_password(new, user.email)
     if verify_password(user.password_hash, new):
         raise InvalidRequest("the new password is the current one", field="new_password")
     user.password_hash = hash_password(new)
-    user.credentials_version += 1
-    session.execute(
-        update(RefreshToken)
-        .where(col(RefreshToken.user_id) == user.id, col(RefreshToken.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
-    )
-    session.flush()
+    end_every_session(session, user)
     return user
 
 
@@ -163,6 +170,15 @@ def set_preferred_language(session: Session, actor: Actor, language: str) -> Use
     user.preferred_language = language
     session.flush()
     return user
+
+
+def end_every_session(session: Session, user: User) -> None:
+    """Every access token, refresh token and page session of the account stops working: its
+    credentials version rises and its page sessions and refresh-token families end."""
+    assert user.id is not None
+    user.credentials_version += 1
+    page_records.end_all(session, user.id, utcnow())
+    session.flush()
 
 
 def actor_of(user: User, api_key_id: int | None = None) -> Actor:
@@ -183,12 +199,19 @@ def actor_for_token(session: Session, token: str, secret: str) -> Actor:
         raise NotAuthenticated("the bearer token's account is gone or disabled")
     if user.credentials_version != claims.credentials_version:
         raise NotAuthenticated("the bearer token predates a password change; log in again")
+    if claims.family is not None and family_revoked(session, claims.family):
+        raise NotAuthenticated("the bearer token's session was ended; log in again")
     return actor_of(user)
 
 
-def page_person_of(session: Session, user_id: int | None, credentials_version: int) -> User | None:
-    """The account a page session stands for, if it is active and its password unchanged since."""
+def page_person_of(
+    session: Session, user_id: int | None, credentials_version: int, token: str | None
+) -> User | None:
+    """The account a page session stands for, if it is active, its password unchanged since, and
+    the session's server-side record still live (not logged out nor revoked)."""
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active or user.credentials_version != credentials_version:
+        return None
+    if user.id is None or not page_records.is_live(session, user.id, token, utcnow()):
         return None
     return user

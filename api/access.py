@@ -1,10 +1,18 @@
-"""Wires access and hardening into the app: account, key and page routes, the rate limiter,
-security headers, the request size limit and the refusal of NUL characters."""
+"""Wires access and hardening into the app: account, key and page routes, the throttles, security
+headers, the request size limit, the refusal of NUL characters and deep JSON, and the access log."""
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
+from accounts.security import pseudonym
 from api import accounts, docs, keys, limits, page_sessions, pages
-from api.middleware import RefuseNul, RequestSizeLimit, SecurityHeaders, docs_policy, redoc_policy
+from api.middleware import (
+    AccessLog,
+    RefuseNul,
+    RequestSizeLimit,
+    SecurityHeaders,
+    docs_policy,
+    redoc_policy,
+)
 from fairtrack.settings import Settings
 
 
@@ -28,3 +36,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RefuseNul)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, special_policies=special)
+    secret = settings.secret_key.get_secret_value()
+
+    def who(request: Request) -> str:
+        return f"address {pseudonym(secret, 'address', limits.client_address(request))}"
+
+    app.add_middleware(AccessLog, who=who)

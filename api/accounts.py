@@ -1,17 +1,18 @@
-"""People's own accounts: applicant self-registration and password change."""
+"""People's own accounts: applicant self-registration and password change; an administrator ending
+every session of an account."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounts.models import User
-from api.auth import AccountHolder
+from api.auth import AccountAdmin, AccountHolder
 from api.deps import RegistryDep, SessionDep, SettingsDep
 from api.errors import responses
-from api.limits import LimiterDep, RateLimited, client_address, enforce
+from api.limits import RateLimited, client_address
 from casefile import accounts as units
-from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated
+from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 
 router = APIRouter(tags=["accounts"])
 
@@ -55,21 +56,36 @@ def register(
     session: SessionDep,
     registry: RegistryDep,
     settings: SettingsDep,
-    limiter: LimiterDep,
 ) -> Account:
-    enforce(limiter, settings, "register-address", client_address(request),
-            settings.registrations_per_address, settings.registration_window_seconds)
-    user = units.register(session, registry, email=data.email, password=data.password,
-                          preferred_language=data.preferred_language)
+    user = units.register(session, registry, settings, email=data.email, password=data.password,
+                          preferred_language=data.preferred_language, address=client_address(request))
     return _account(user)
 
 
 @router.post(
     "/me/password",
     status_code=204,
-    responses=responses(NotAuthenticated, Forbidden, InvalidRequest),
+    responses=responses(NotAuthenticated, Forbidden, InvalidRequest, RateLimited),
 )
-def set_password(data: PasswordChange, actor: AccountHolder, session: SessionDep) -> Response:
-    """Every access token, refresh token and page session issued before this stops working."""
-    units.set_password(session, actor, data.current_password, data.new_password)
+def set_password(
+    data: PasswordChange, actor: AccountHolder, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Every access token, refresh token and page session issued before this stops working. Wrong
+    current passwords are throttled like failed logins (429 with Retry-After)."""
+    units.set_password(session, settings, actor, data.current_password, data.new_password)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/admin/users/{user_id}/revoke-sessions",
+    status_code=204,
+    tags=["admin"],
+    responses=responses(NotAuthenticated, Forbidden, NotFound),
+)
+def revoke_sessions(
+    user_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: AccountAdmin, session: SessionDep
+) -> Response:
+    """End every session of an account at once: its access tokens, refresh tokens and page
+    sessions stop working (a stolen device, a departure). Its password is unchanged."""
+    units.end_sessions_of(session, user_id=user_id)
     return Response(status_code=204)

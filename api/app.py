@@ -1,12 +1,17 @@
 """The FastAPI application, built from settings: one engine, one registry, the v1 routes."""
 
+import logging
+
 from fastapi import APIRouter, FastAPI
 
 from api import access, applications, errors, health, oversight, profile, regulators, tokens
 from casefile.registry import sync_on_start
-from fairtrack.database import make_engine, make_sessionmaker
+from fairtrack.database import make_sessionmaker, server_engine
+from fairtrack.migrate import schema_state
 from fairtrack.settings import Settings, get_settings
 from regulators.registry import Registry, get_registry
+
+log = logging.getLogger("fairtrack.api")
 
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
@@ -20,13 +25,18 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
         docs_url=None,
         redoc_url=None,
     )
-    engine = make_engine(settings.database_url)
+    engine = server_engine(settings)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.registry = registry or get_registry()
     with app.state.sessions() as session:  # only when the files changed
-        sync_on_start(session, app.state.registry)
+        state = schema_state(session.connection())
+        session.commit()  # its connection back to the pool: the sync takes one of its own
+        if state.is_current:
+            sync_on_start(session, app.state.registry)
+        else:  # the server starts and says so: /api/v1/health answers 503 until the upgrade
+            log.warning("registry not synced: %s", state.advice())
     errors.install(app)
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(health.router)

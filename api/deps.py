@@ -2,7 +2,8 @@
 
 One database session per request (`SessionDep`): the caller is read with it, routes read with it,
 and the coordinating floor (casefile) writes with it in its own unit of work. The request never
-holds two pooled connections at once.
+holds two pooled connections at once, and none between reading its caller and running its route
+(it may wait for a thread there).
 """
 
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from accounts.actor import Actor
 from accounts.security import API_KEY_PREFIX
 from accounts.service import actor_for_token
 from casefile.accounts import key_actor
+from fairtrack.database import release
 from fairtrack.errors import NotAuthenticated
 from fairtrack.settings import Settings
 from regulators.registry import Registry
@@ -54,8 +56,11 @@ def current_actor(
     settings: SettingsDep,
 ) -> Actor:
     """The caller: a person with a bearer token, or an organization's system with an API key."""
-    if api_key or (token and token.startswith(API_KEY_PREFIX)):
-        return key_actor(session, api_key or token or "")
-    if not token:
-        raise NotAuthenticated("a bearer token is required: POST /api/v1/auth/token")
-    return actor_for_token(session, token, settings.secret_key.get_secret_value())
+    try:
+        if api_key or (token and token.startswith(API_KEY_PREFIX)):
+            return key_actor(session, api_key or token or "")
+        if not token:
+            raise NotAuthenticated("a bearer token is required: POST /api/v1/auth/token")
+        return actor_for_token(session, token, settings.secret_key.get_secret_value())
+    finally:
+        release(session)

@@ -1,10 +1,12 @@
-"""Liveness: the service answers and its database does."""
+"""Readiness: the service answers, its database does, and the database's schema is this code's
+(503 "migrations pending" until `fairtrack db upgrade` has run)."""
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import SessionDep
-from fairtrack.database import ping
+from api.errors import responses
+from fairtrack.migrate import MigrationsPending, readiness
 
 router = APIRouter(tags=["health"])
 
@@ -14,7 +16,7 @@ class Health(BaseModel):
     database: str
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, responses=responses(MigrationsPending))
 def health(session: SessionDep) -> Health:
-    ping(session)
+    readiness(session)
     return Health(status="ok", database="ok")

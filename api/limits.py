@@ -1,87 +1,99 @@
-"""Rate limits on logins and registrations, per account and per address, answered with 429.
+"""Throttles and limits, answered with 429 and Retry-After; the client's address they key on.
 
-The limiter lives in this process's memory: enough for one server process (the deployment this
-project ships); several processes or hosts each count on their own, so the effective limit is
-multiplied by their number (docs/security.md). Keys are keyed hashes, never emails or addresses.
+The counters live in the database (accounts.models.Throttle: PostgreSQL or SQLite, whichever the
+app runs on), so every server process counts together and a restart forgets nothing. Keys are keyed
+hashes, never emails or addresses. Logins and password changes are throttled inside their units of
+work (casefile.accounts: only failures count); `enforce` is a plain counting limit for any other
+form (registrations, future signup pages).
+
+Public names other modules build on: `client_address`, `LimiterDep`, `enforce`, `RateLimited`, and
+`app.state.limiter.reset()` (tests).
 """
 
-import math
-import threading
-import time
-from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
 
-from accounts.security import pseudonym
-from api.deps import SettingsDep
-from fairtrack.errors import DomainError
-from i18n import msg
+from api.deps import SessionDep, SettingsDep
+from casefile.accounts import count_attempt, forget_throttles
+from fairtrack.errors import RateLimited
+from fairtrack.settings import Settings
 
-# Beyond this many tracked keys the oldest are dropped: an attacker rotating addresses cannot grow
-# our memory without bound (they get, at worst, a fresh window).
-MAX_KEYS = 100_000
-
-
-class RateLimited(DomainError):
-    status_code = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message, retry_after=retry_after)
-        self.retry_after = retry_after
+__all__ = ["LimiterDep", "Limiter", "RateLimited", "Throttles", "client_address", "enforce"]
 
 
-class SlidingWindowLimiter:
-    """At most `limit` hits per key in any `window` seconds."""
+class Throttles:
+    """`app.state.limiter`: the app's handle on its throttles (the counters are in the database)."""
 
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, limit: int, window: float, now: float | None = None) -> int:
-        """Count one hit; return 0, or the seconds to wait when the key is over its limit."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.pop(key, None) or deque()
-            while hits and hits[0] <= now - window:
-                hits.popleft()
-            self._hits[key] = hits  # re-inserted: the dict's order is least recently used first
-            if len(hits) >= limit:
-                return max(1, math.ceil(hits[0] + window - now))
-            hits.append(now)
-            while len(self._hits) > MAX_KEYS:
-                del self._hits[next(iter(self._hits))]
-            return 0
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
 
     def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
+        with self._sessions() as session:
+            forget_throttles(session)
 
 
-def limiter_of(request: Request) -> SlidingWindowLimiter:
-    return request.app.state.limiter  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class Limiter:
+    """A request's view of the limits: they count with the request's own database session."""
+
+    session: Session
+    settings: Settings
 
 
-LimiterDep = Annotated[SlidingWindowLimiter, Depends(limiter_of)]
+def limiter_of(session: SessionDep, settings: SettingsDep) -> Limiter:
+    return Limiter(session, settings)
 
 
-def client_address(request: Request) -> str:
-    # The connecting address; behind a reverse proxy run uvicorn with --proxy-headers and
-    # --forwarded-allow-ips so that this is the client's, not the proxy's.
-    return request.client.host if request.client else "unknown"
+LimiterDep = Annotated[Limiter, Depends(limiter_of)]
 
 
 def enforce(
-    limiter: SlidingWindowLimiter, settings: SettingsDep, kind: str, identifier: str, limit: int,
-    window: int,
+    limiter: Limiter, settings: Settings, kind: str, identifier: str, limit: int, window: int
 ) -> None:
-    key = pseudonym(settings.secret_key.get_secret_value(), kind, identifier)
-    wait = limiter.hit(key, limit, window)
-    if wait:
-        raise RateLimited(msg("too many attempts; try again in {seconds} seconds", seconds=wait),
-                          retry_after=wait)
+    """Count one attempt of `kind` by `identifier`; RateLimited (429) beyond `limit` in `window` s."""
+    count_attempt(limiter.session, settings, kind, identifier, limit, window)
+
+
+Network = IPv4Network | IPv6Network
+
+
+@lru_cache(maxsize=64)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ip_network(p, strict=False) for p in proxies)
+
+
+def _is_proxy(address: str, proxies: tuple[Network, ...]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in proxies)
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the connecting one, unless it is a trusted proxy (settings
+    `trusted_proxies`); then the last address in X-Forwarded-For that is not a trusted proxy. A
+    client cannot choose its address by sending the header itself."""
+    peer = request.client.host if request.client else "unknown"
+    settings: Settings = request.app.state.settings
+    proxies = _networks(tuple(settings.trusted_proxies))
+    if not proxies or not _is_proxy(peer, proxies):
+        return peer
+    chain = [hop.strip() for header in request.headers.getlist("x-forwarded-for")
+             for hop in header.split(",") if hop.strip()]
+    for hop in reversed(chain):
+        if not _is_proxy(hop, proxies):
+            try:
+                return str(ip_address(hop))
+            except ValueError:
+                return peer  # not an address: a proxy would not have written it
+    return peer
 
 
 async def rate_limited(_: Request, exc: Exception) -> JSONResponse:
@@ -92,5 +104,5 @@ async def rate_limited(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.state.limiter = SlidingWindowLimiter()
+    app.state.limiter = Throttles(app.state.sessions)
     app.add_exception_handler(RateLimited, rate_limited)

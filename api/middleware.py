@@ -1,16 +1,19 @@
-"""HTTP hardening around every response: security headers, a request size limit (413), and no NUL
-characters in any input (422)."""
+"""HTTP hardening around every response: security headers (on every answer, a crash's 500 too), a
+request size limit (413), and no NUL characters nor deeply nested JSON in any input (422)."""
 
 import base64
 import hashlib
 import json
+import logging
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script or style anywhere: pages load their assets from this origin only.
@@ -19,6 +22,10 @@ PAGE_POLICY = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=63072000; includeSubDomains"
+# No request of ours nests deeper than a few levels; a body nested deeper is refused before any
+# parser or validator walks it (a 671-byte body once recursed into a 500).
+MAX_JSON_DEPTH = 32
+INTERNAL_ERROR = {"error": "internal", "message": "internal error"}
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -63,8 +70,12 @@ class SecurityHeaders:
         policy = self.special_policies.get(scope["path"], PAGE_POLICY)
         tls = scope.get("scheme") == "https"
 
+        started = False
+
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 headers["Content-Security-Policy"] = policy
                 headers["X-Content-Type-Options"] = "nosniff"
@@ -76,7 +87,47 @@ class SecurityHeaders:
                     headers["Strict-Transport-Security"] = HSTS
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            # Starlette's outermost error middleware would answer a crash without our headers:
+            # answer it here, then let the error go on to be logged by the handler there.
+            if not started:
+                await _send_json(with_headers, 500, INTERNAL_ERROR)
+            raise
+
+
+access_log = logging.getLogger("fairtrack.access")
+
+
+class AccessLog:
+    """One line per request: who (the address's pseudonym, the same keyed hash the refused-login
+    lines use, never the address), what (method and path, no query string), the status and the
+    time taken. It replaces uvicorn's access log, which prints addresses (`fairtrack serve` turns
+    that one off)."""
+
+    def __init__(self, app: ASGIApp, who: Callable[[Request], str]) -> None:
+        self.app = app
+        self.who = who
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500  # a crash that sends nothing is logged as what SecurityHeaders answers
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            access_log.info('%s "%s %s" %s %.0f ms', self.who(Request(scope)), scope["method"],
+                            scope["path"], status, (time.perf_counter() - began) * 1000)
 
 
 class _TooLarge(HTTPException):
@@ -125,48 +176,55 @@ class RequestSizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({
+        await _send_json(send, 413, {
             "error": "request_too_large",
             "message": f"the request body is larger than {self.max_bytes} bytes",
-        }).encode()
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode())],
         })
-        await send({"type": "http.response.body", "body": body})
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether a decoded JSON document holds U+0000 in any string, key or value, at any depth."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+def _refusal_in(document: Any) -> str | None:
+    """What is wrong with a decoded JSON document: too deep, or U+0000 in any string, key or value.
+
+    Walked with a stack, not by recursion: the depth is what is being checked.
+    """
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return "nul"
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return "depth"
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and "\x00" in key:
+                    return "nul"
+                stack.append((item, depth + 1))
+    return None
 
 
-def _nul_in_body(body: bytes, content_type: str) -> bool:
+def _body_refusal(body: bytes, content_type: str) -> str | None:
+    """"nul" or "depth" when the body must be refused, else None."""
     if b"\x00" in body:  # raw: invalid in JSON and in forms; no route takes binary uploads
-        return True
+        return "nul"
     if content_type.startswith("application/x-www-form-urlencoded"):
-        return b"\x00" in unquote_to_bytes(body)
+        return "nul" if b"\x00" in unquote_to_bytes(body) else None
     # FastAPI parses a body without a content type as JSON too.
     if not content_type or (content_type.startswith("application/") and "json" in content_type):
         try:
             document = json.loads(body)
+        except RecursionError:  # deeper than the parser goes: far deeper than our limit
+            return "depth"
         except ValueError:
-            return False  # not JSON at all: the route's own validation answers 422
-        return _has_nul(document)
-    return False
+            return None  # not JSON at all: the route's own parsing answers 400 or 422
+        return _refusal_in(document)
+    return None
 
 
 class RefuseNul:
     """Refuses, with one 422, any request with a NUL character (U+0000) in its path, query string,
-    headers, or JSON or form body.
+    headers, or JSON or form body, and any JSON body nested deeper than MAX_JSON_DEPTH.
 
     PostgreSQL stores no NUL in text or JSONB (psycopg raises DataError: a 500), SQLite stores it:
     refusing it here, before any route, gives one answer on both databases for every field, present
@@ -207,7 +265,15 @@ class RefuseNul:
         body = b"".join(chunks)
         content_type = next((v.decode("latin-1").lower() for k, v in scope["headers"]
                              if k == b"content-type"), "")
-        if _nul_in_body(body, content_type.strip()):
+        refusal = _body_refusal(body, content_type.strip())
+        if refusal == "depth":
+            await _send_json(send, 422, {
+                "error": "invalid_request",
+                "message": f"the JSON body is nested too deeply (more than {MAX_JSON_DEPTH} levels)",
+                "where": "body",
+            })
+            return
+        if refusal == "nul":
             await _refuse_nul(send, "body")
             return
         replayed = False
@@ -223,15 +289,19 @@ class RefuseNul:
 
 
 async def _refuse_nul(send: Send, where: str) -> None:
-    body = json.dumps({
+    await _send_json(send, 422, {
         "error": "invalid_request",
         "message": f"the request's {where} contains a NUL character (U+0000), which FairTrack "
                    f"does not accept in any input",
         "where": where,
-    }).encode()
+    })
+
+
+async def _send_json(send: Send, status: int, content: dict[str, Any]) -> None:
+    body = json.dumps(content).encode()
     await send({
         "type": "http.response.start",
-        "status": 422,
+        "status": status,
         "headers": [(b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode())],
     })

@@ -1,5 +1,10 @@
 """Page-session dependencies: the signed session cookie, the CSRF check for every form that
-changes something, and the logged-in person a page is for."""
+changes something, and the logged-in person a page is for; logging a page session in and out.
+
+Public names pages build on: `PageSessionDep`, `CsrfChecked`, `PagePerson`, `save_page_session`,
+`log_in_page` (after a checked login: its server-side record and the cookie's new session) and
+`log_out_page` (ends the record; returns an anonymous session to save).
+"""
 
 from typing import Annotated
 
@@ -10,7 +15,10 @@ from accounts.models import User
 from accounts.page_sessions import PageSession, SessionCodec
 from accounts.service import page_person_of
 from api.deps import SessionDep, SettingsDep
+from casefile.accounts import end_page_session, start_page_session
+from fairtrack.database import release
 from fairtrack.errors import DomainError, Forbidden
+from fairtrack.settings import Settings
 from i18n import msg
 
 COOKIE = "ft_session"
@@ -72,9 +80,25 @@ async def csrf_checked(request: Request, page: PageSessionDep) -> PageSession:
 CsrfChecked = Annotated[PageSession, Depends(csrf_checked)]
 
 
+def log_in_page(session: SessionDep, settings: Settings, page: PageSession, user: User) -> PageSession:
+    """The session to save after a successful login: a server-side record, a new CSRF token."""
+    assert user.id is not None
+    token = start_page_session(session, settings, user)
+    return page.logged_in(user.id, user.credentials_version, token)
+
+
+def log_out_page(session: SessionDep, page: PageSession) -> PageSession:
+    """Ends the session's server-side record (a copied cookie dies with it); the anonymous session
+    to save in its place."""
+    end_page_session(session, page.token)
+    return PageSession.anonymous()
+
+
 def page_person(page: PageSessionDep, session: SessionDep) -> User:
-    """The logged-in person; a missing, stale or password-changed session goes to /login."""
-    user = page_person_of(session, page.user_id, page.credentials_version)
+    """The logged-in person; a missing, stale, logged-out, revoked or password-changed session goes
+    to /login."""
+    user = page_person_of(session, page.user_id, page.credentials_version, page.token)
+    release(session)  # no connection held while the request waits for a thread to run its page
     if user is None:
         raise LoginRequired(msg("log in first"))
     return user

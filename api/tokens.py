@@ -13,7 +13,7 @@ from accounts.security import pseudonym
 from accounts.service import normalize_email
 from api.deps import SessionDep, SettingsDep
 from api.errors import responses
-from api.limits import LimiterDep, RateLimited, client_address, enforce
+from api.limits import RateLimited, client_address
 from casefile import accounts as units
 from fairtrack.errors import NotAuthenticated
 
@@ -51,21 +51,19 @@ def token(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    limiter: LimiterDep,
 ) -> Token:
-    window = settings.login_window_seconds
-    enforce(limiter, settings, "login-address", client_address(request),
-            settings.login_per_address, window)
-    enforce(limiter, settings, "login-account", normalize_email(form.username),
-            settings.login_per_account, window)
+    """Only failed attempts count, per (account, address) pair and per address, with a delay that
+    doubles after each failure beyond the first few (429 with Retry-After): a correct password from
+    an address with no failures is never refused."""
+    address = client_address(request)
     try:
-        user, pair = units.log_in(session, settings, form.username, form.password)
+        user, pair = units.log_in(session, settings, form.username, form.password, address)
     except NotAuthenticated:
         # Keyed hashes only: enough to correlate attempts, never the email or the address.
         secret = settings.secret_key.get_secret_value()
         log.warning("login refused: account %s, address %s",
                     pseudonym(secret, "account", normalize_email(form.username)),
-                    pseudonym(secret, "address", client_address(request)))
+                    pseudonym(secret, "address", address))
         raise
     log.info("login: user %s", user.id)
     return _token(pair)

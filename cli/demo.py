@@ -27,6 +27,7 @@ from law.road import (
     CLOSED_STATES,
     COURT_REGISTRY_STATES,
     CREATE_TRIGGER,
+    FIXES_RULES_VERSION,
     INITIAL_STATE,
     LAPSE,
     OUTCOMES_LISTING_REQUIREMENTS,
@@ -45,7 +46,13 @@ from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.files import Regulator, Sector
 from regulators.registry import DIVISIONAL_COURT, Registry
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.ledger import (
+    APPLICATION_FACTS,
+    GENESIS_HASH,
+    chain_hash,
+    event_content,
+    visit_durations,
+)
 from workflow.machine import Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.visits import Stay, fold_visits
@@ -353,7 +360,9 @@ def _insert(
     heads: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     deadlines: list[DeadlineDraft] = []
-    for app_id, (regulator, assessor, applicant, _walk, steps) in zip(ids, plans, strict=True):
+    for app_row, app_id, (regulator, assessor, applicant, _walk, steps) in zip(
+        app_rows, ids, plans, strict=True
+    ):
         assert app_id is not None
         prev_hash = GENESIS_HASH
         first = len(intervals)
@@ -365,11 +374,15 @@ def _insert(
         for seq, step in enumerate(steps, start=1):
             actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
             recorded_at = min(step.occurred_at + timedelta(hours=1), now)
+            # The facts the write path states: all of them at opening, the rules at submission.
+            changes = ({name: app_row[name] for name in APPLICATION_FACTS} if seq == 1 else
+                       {"rules_version": app_row["rules_version"]}
+                       if step.trigger == FIXES_RULES_VERSION else {})
             fields: dict[str, Any] = dict(
                 application_id=app_id, seq=seq, trigger=step.trigger, outcome=step.outcome,
                 from_state=step.from_state, to_state=step.to_state, actor_id=actor_id,
                 actor_role=step.role.value, actor_org=actor_org, occurred_at=step.occurred_at,
-                recorded_at=recorded_at, payload=step.payload,
+                recorded_at=recorded_at, payload=step.payload, changes=changes,
             )
             digest = chain_hash(prev_hash, event_content(**fields))
             events.append({**fields, "prev_hash": prev_hash, "hash": digest})

@@ -45,8 +45,9 @@ def list_(
     organization: Annotated[str | None, typer.Option(help="Only this organization's keys")] = None,
 ) -> None:
     """Keys with their prefix, organization, last use and revocation (never the secret)."""
-    out.print("id\tname\tprefix\trole\torganization\tcreated\tlast used\trevoked", highlight=False)
     with open_session() as session:
+        out.print("id\tname\tprefix\trole\torganization\tcreated\tlast used\trevoked",
+                  highlight=False)
         for key in _every_key(session, organization):
             cells = [
                 str(key.id), key.name, f"ft_{key.prefix}_…", key.role, key.organization,

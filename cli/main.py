@@ -1,21 +1,21 @@
 """The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from casefile.accounts import add_user
+from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
 from fairtrack.database import make_engine
 from fairtrack.errors import DomainError
-from fairtrack.migrate import upgrade
-from fairtrack.settings import get_settings
+from fairtrack.migrate import UnknownRevision, downgrade, upgrade
+from fairtrack.settings import Settings, get_settings
 from law.road import Role
 from regulators.registry import get_registry
 from workflow.repository import count_applications
@@ -40,13 +40,21 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-    )
+    uvicorn.run("api.app:create_app", factory=True, **server_options(settings, host, port))
+
+
+def server_options(settings: Settings, host: str | None = None, port: int | None = None
+                   ) -> dict[str, Any]:
+    """How `fairtrack serve` runs uvicorn. Its access log is off: it prints client addresses beside
+    the pseudonymised events (the app logs each request with the address's pseudonym instead). Its
+    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only."""
+    return {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "proxy_headers": False,
+    }
 
 
 @db.command("upgrade")
@@ -54,6 +62,22 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     upgrade(make_engine(get_settings().database_url), revision)
     err.print(f"database at {revision}")
+
+
+# "-1" is a revision here, not an option.
+@db.command("downgrade", context_settings={"ignore_unknown_options": True})
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(
+        help="The revision to step back to: an id from migrations/versions, or -1 for one step.")],
+) -> None:
+    """Undo migrations down to REVISION, keeping the data the older schema can hold (what later
+    revisions added, their columns and tables, is dropped)."""
+    try:
+        downgrade(make_engine(get_settings().database_url), revision)
+    except UnknownRevision as exc:
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    err.print(f"database downgraded to {revision}")
 
 
 @app.command()
@@ -104,6 +128,18 @@ def users_add(
     err.print(f"created user {user.id} ({role.value})")
 
 
+@users.command("revoke-sessions")
+def users_revoke_sessions(email: str) -> None:
+    """End every session of an account at once: access and refresh tokens, page sessions."""
+    try:
+        with open_session() as session:
+            user = end_sessions_of(session, email=email)
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from exc
+    err.print(f"every session of user {user.id} ended")
+
+
 @app.command()
 def verify(
     export_heads: Annotated[str | None, typer.Option(
@@ -128,7 +164,9 @@ def verify(
                 progress.advance(task)
                 if finding is not None:
                     bad += 1
-                    progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems))
+                    # One line per application, never wrapped: easy to read back and to grep.
+                    progress.console.print(f"{finding.reference}: " + "; ".join(finding.problems),
+                                           soft_wrap=True, markup=False, highlight=False)
         if heads is not None:
             try:
                 with open(heads, encoding="utf-8") as kept:

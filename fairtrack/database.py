@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from fairtrack.settings import Settings
+
 # The execution option a write transaction's connection carries (read by the SQLite BEGIN hook).
 WRITE = "fairtrack_write"
 
@@ -23,17 +25,41 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, lock_timeout_ms: int = 30_000, statement_timeout_ms: int = 0, **kwargs: Any
+) -> Engine:
+    """An engine; the defaults suit the command line (long waits allowed, no statement limit)."""
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
-        _configure_sqlite(engine)
+        connect_args = {"check_same_thread": False, "timeout": lock_timeout_ms / 1000}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        _configure_sqlite(engine, lock_timeout_ms)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Bounded waits: a lock not granted in time, or a statement running too long, is an error the
+    # API answers with 503, instead of a request hanging on.
+    options = f"-c lock_timeout={lock_timeout_ms} -c statement_timeout={statement_timeout_ms}"
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def server_engine(settings: Settings) -> Engine:
+    """The web server's engine: pool and time limits from settings (documented there)."""
+    pool: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+    }
+    if make_url(settings.database_url).database in (None, "", ":memory:"):
+        pool = {}  # an in-memory SQLite database lives in one connection: no pool to size
+    return make_engine(
+        settings.database_url,
+        lock_timeout_ms=settings.db_lock_timeout_ms,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        **pool,
+    )
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE for write transactions.
 
     pysqlite's default deferred BEGIN lets two writers both read, then fail to upgrade their lock
@@ -47,7 +73,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -84,16 +110,21 @@ def unit_of_work(session: Session) -> Iterator[Session]:
             session.info[WRITE] = False
 
 
+def release(session: Session) -> None:
+    """End a read transaction, so that its connection goes back to the pool: a request that has
+    read its caller then waits for a thread to run its route, and must hold no connection while it
+    waits (100 requests holding 40 connections while waiting for 40 threads, whose own requests
+    wait for a connection, wedge the server until the pool timeout). The rows read stay usable
+    (sessions do not expire them on commit)."""
+    if session.in_transaction() and not session.info.get(WRITE):
+        session.commit()
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A new session and one unit of work on it (the command line, the scan, tests)."""
     with factory() as session, unit_of_work(session):
         yield session
-
-
-def ping(session: Session) -> None:
-    """One round trip: the database answers."""
-    session.execute(text("SELECT 1"))
 
 
 @contextmanager

@@ -51,3 +51,21 @@ class InvalidRequest(DomainError):
 class IdempotencyKeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"
+
+
+class ServiceUnavailable(DomainError):
+    """Not the caller's fault and not for long (the database busy, migrations pending): retry."""
+
+    status_code = 503
+    code = "service_unavailable"
+
+
+class RateLimited(DomainError):
+    """Too many attempts (or failures) for now: the answer says how many seconds to wait."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after

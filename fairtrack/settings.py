@@ -2,8 +2,9 @@
 
 import secrets
 from functools import lru_cache
+from ipaddress import ip_network
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,6 +12,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAIRTRACK_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///fairtrack.db"
+    # The server's database connections (the command line opens its own, without time limits).
+    # One request holds at most one connection; the pool's size plus overflow matches the 40
+    # threads the server runs sync routes on. A request that waits longer than the pool timeout for
+    # a connection, or longer than the lock timeout for a row or table lock, or whose statement runs
+    # longer than the statement timeout (PostgreSQL), is answered 503 with Retry-After.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=30, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_lock_timeout_ms: int = Field(default=5_000, ge=1)  # PostgreSQL lock_timeout; SQLite busy timeout
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)  # PostgreSQL only; 0: none
     # A random key per process is safe for development only: tokens die with the process.
     # Production sets FAIRTRACK_SECRET_KEY.
     secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
@@ -21,12 +32,35 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     # Requests larger than this are refused with 413 before they are read.
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
-    # Rate limits (in this process; see docs/security.md): attempts per window, per key.
-    login_per_account: int = Field(default=10, ge=1)
-    login_per_address: int = Field(default=50, ge=1)
-    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    # Throttles, kept in the database so that every server process counts together
+    # (docs/security.md). Logins: only failures count, per (account, address) pair: `free` failures,
+    # then a delay that starts at login_delay_seconds and doubles with each further failure, up to
+    # login_max_delay_seconds; a success clears the pair. An address failing on many accounts is
+    # delayed the same way after login_address_free_failures. Failures are forgotten after
+    # login_failure_memory_seconds. Password changes: the account's wrong current passwords, alike.
+    login_free_failures: int = Field(default=3, ge=1)
+    login_address_free_failures: int = Field(default=20, ge=1)
+    login_delay_seconds: float = Field(default=1.0, gt=0)
+    login_max_delay_seconds: float = Field(default=15 * 60, gt=0)
+    login_failure_memory_seconds: float = Field(default=24 * 60 * 60, gt=0)
+    # Registrations: every attempt counts, per address, in a window.
     registrations_per_address: int = Field(default=10, ge=1)
     registration_window_seconds: int = Field(default=60 * 60, ge=1)
+    # The addresses (IPs or networks) of reverse proxies whose X-Forwarded-For is believed: the
+    # client is the last address in it that is not one of them. Empty: the connecting address is
+    # the client, whatever a request says.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # A refresh token used again within this many seconds (two tabs refreshing at once) gives
+    # another pair of its family instead of being taken for a theft.
+    refresh_reuse_grace_seconds: int = Field(default=10, ge=0, le=300)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
+
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"

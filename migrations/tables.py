@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from accounts.models import ApiKey, RefreshToken, User
+from accounts.models import ApiKey, PageSessionRecord, RefreshToken, Throttle, User
 from deadlines.models import Deadline
 from fairtrack.idempotency import IdempotencyRecord
 from flags.models import Flag
@@ -14,7 +14,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
-    "ApiKey", "RefreshToken",
+    "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
     "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
 ]

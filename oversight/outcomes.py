@@ -1,5 +1,9 @@
 """Outcomes in SQL: time to licence and success rate by stage, immigration status, country of
-education and pre-arrival start, over closed applications; cells under MINIMUM_CELL people withheld."""
+education and pre-arrival start, over closed applications. Cells under MINIMUM_CELL people are
+withheld, with their complements (oversight.suppression) so that none can be worked out from the
+rest; totals are published rounded to the nearest TOTAL_ROUNDING."""
+
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -7,13 +11,15 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest
 from law.road import CLOSED_STATES
-from oversight.schemas import OutcomeRow, Outcomes
+from oversight.schemas import OutcomeRow, Outcomes, OutcomeTotals
 from oversight.scope import regulator_in_scope
 from oversight.sql import days_between, percentile
+from oversight.suppression import round_to, suppress
 from regulators.registry import Registry
 
 # Small cells could identify people: fewer than 10 people and the figures are withheld (the issue).
 MINIMUM_CELL = 10
+TOTAL_ROUNDING = 5
 DIMENSIONS = {
     "immigration_status": "COALESCE(p.immigration_status, 'unknown')",
     "country_of_education": "COALESCE(p.country_of_education, 'unknown')",
@@ -21,6 +27,90 @@ DIMENSIONS = {
     "WHEN p.started_before_arrival THEN 'yes' ELSE 'no' END",
     "stage": "reached.stage",
 }
+# The row of the figures table that holds every regulator together (no regulator has this slug).
+EVERY_REGULATOR = "*"
+
+
+def _closed(dialect: str, by: str, one_regulator: bool) -> str:
+    """The closed applications, one row per application (per stage reached, by stage), with its
+    group, regulator, applicant, whether licensed and its days to licence. Composed of constants
+    from oversight.sql and validated choices; input goes only in binds."""
+    reached = ("JOIN (SELECT DISTINCT application_id, stage FROM stage_intervals "
+               "WHERE stage <> 'closed') AS reached ON reached.application_id = a.id"
+               if by == "stage" else "")
+    return f"""
+        SELECT {DIMENSIONS[by]} AS grp, a.regulator, a.applicant_id,
+               CASE WHEN a.state = 'licensed' THEN 1 ELSE 0 END AS licensed,
+               CASE WHEN a.state = 'licensed'
+                    THEN {days_between(dialect, 'a.created_at', 'l.entered_at')} END AS days
+        FROM applications AS a
+        LEFT JOIN applicant_profiles AS p ON p.user_id = a.applicant_id
+        LEFT JOIN stage_intervals AS l ON l.application_id = a.id AND l.state = 'licensed'
+        {reached}
+        WHERE a.state IN :closed {"AND a.regulator = :regulator" if one_regulator else ""}
+    """  # noqa: S608
+
+
+def _run(session: Session, sql: str, regulator: str | None) -> list[Any]:
+    params: dict[str, object] = {"closed": sorted(CLOSED_STATES)}
+    if regulator:
+        params["regulator"] = regulator
+    statement = text(sql).bindparams(bindparam("closed", expanding=True))
+    return list(session.execute(statement, params))
+
+
+def _figures(session: Session, dialect: str, by: str, regulator: str | None) -> list[Any]:
+    """Per group of the scope: people, applications, licensed, and days to licence p50 and p80."""
+    ranked = ""
+    if dialect != "postgresql":
+        ranked = (", ROW_NUMBER() OVER (PARTITION BY grp, days IS NULL ORDER BY days) AS rn, "
+                  "COUNT(days) OVER (PARTITION BY grp) AS n")
+    sql = f"""
+        WITH closed AS ({_closed(dialect, by, regulator is not None)}),
+        ranked AS (SELECT *{ranked} FROM closed)
+        SELECT grp, COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
+               SUM(licensed) AS licensed,
+               {percentile(dialect, 0.5, 'days')} AS p50, {percentile(dialect, 0.8, 'days')} AS p80
+        FROM ranked
+        GROUP BY grp
+        ORDER BY grp
+    """  # noqa: S608
+    return _run(session, sql, regulator)
+
+
+def _people_by_regulator(session: Session, dialect: str, by: str) -> list[Any]:
+    sql = f"""
+        WITH closed AS ({_closed(dialect, by, False)})
+        SELECT regulator, grp, COUNT(DISTINCT applicant_id) AS people FROM closed
+        GROUP BY regulator, grp
+    """  # noqa: S608
+    return _run(session, sql, None)
+
+
+def _totals(session: Session, regulator: str | None) -> OutcomeTotals:
+    sql = f"""
+        SELECT COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
+               COALESCE(SUM(CASE WHEN state = 'licensed' THEN 1 ELSE 0 END), 0) AS licensed
+        FROM applications WHERE state IN :closed {"AND regulator = :regulator" if regulator else ""}
+    """  # noqa: S608
+    (row,) = _run(session, sql, regulator)
+    return OutcomeTotals(people=round_to(row.people, TOTAL_ROUNDING),
+                         applications=round_to(row.applications, TOTAL_ROUNDING),
+                         licensed=round_to(row.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
+
+
+def withheld_cells(session: Session, dialect: str, by: str, everyone: list[Any]) -> set[tuple[str, str]]:
+    """The cells withheld in the whole table (every regulator, and all together), whoever asks."""
+    people = {(r.regulator, r.grp): r.people for r in _people_by_regulator(session, dialect, by)}
+    people.update({(EVERY_REGULATOR, r.grp): r.people for r in everyone})
+    rows = {row for row, _ in people}
+    columns = {column for _, column in people}
+    return {(str(r), str(c)) for r, c in suppress(people, rows, columns, MINIMUM_CELL)}
+
+
+def _withheld_row(group: str) -> OutcomeRow:
+    return OutcomeRow(group=group, suppressed=True, people=None, applications=None, licensed=None,
+                      success_rate=None, median_days_to_licence=None, p80_days_to_licence=None)
 
 
 def outcomes(
@@ -30,53 +120,24 @@ def outcomes(
         raise InvalidRequest(f"by is one of {list(DIMENSIONS)}", field="by")
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
-    # By stage: each closed application counts once in every stage it reached.
-    reached = ("JOIN (SELECT DISTINCT application_id, stage FROM stage_intervals "
-               "WHERE stage <> 'closed') AS reached ON reached.application_id = a.id"
-               if by == "stage" else "")
-    licensed_at = ("LEFT JOIN stage_intervals AS l ON l.application_id = a.id "
-                   "AND l.state = 'licensed'")
-    ranked = ""
-    if dialect != "postgresql":
-        ranked = (", ROW_NUMBER() OVER (PARTITION BY grp, days IS NULL ORDER BY days) AS rn, "
-                  "COUNT(days) OVER (PARTITION BY grp) AS n")
-    # Composed of constants from oversight.sql and validated choices; input goes only in binds.
-    sql = f"""
-        WITH closed AS (
-            SELECT {DIMENSIONS[by]} AS grp, a.applicant_id,
-                   CASE WHEN a.state = 'licensed' THEN 1 ELSE 0 END AS licensed,
-                   CASE WHEN a.state = 'licensed'
-                        THEN {days_between(dialect, 'a.created_at', 'l.entered_at')} END AS days
-            FROM applications AS a
-            LEFT JOIN applicant_profiles AS p ON p.user_id = a.applicant_id
-            {licensed_at}
-            {reached}
-            WHERE a.state IN :closed {"AND a.regulator = :regulator" if regulator else ""}
-        ),
-        ranked AS (SELECT *{ranked} FROM closed)
-        SELECT grp, COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
-               SUM(licensed) AS licensed,
-               {percentile(dialect, 0.5, 'days')} AS p50, {percentile(dialect, 0.8, 'days')} AS p80
-        FROM ranked
-        GROUP BY grp
-        ORDER BY grp
-    """  # noqa: S608
-    params: dict[str, object] = {"closed": sorted(CLOSED_STATES)}
-    if regulator:
-        params["regulator"] = regulator
-    statement = text(sql).bindparams(bindparam("closed", expanding=True))
-    rows = []
-    for r in session.execute(statement, params):
-        if r.people < MINIMUM_CELL:
-            rows.append(OutcomeRow(group=r.grp, suppressed=True, people=None, applications=None,
-                                   licensed=None, success_rate=None, median_days_to_licence=None,
-                                   p80_days_to_licence=None))
+    figures = _figures(session, dialect, by, regulator)
+    everyone = figures if regulator is None else _figures(session, dialect, by, None)
+    withheld = withheld_cells(session, dialect, by, everyone)
+    scope = regulator or EVERY_REGULATOR
+    rows: dict[str, OutcomeRow] = {}
+    for r in figures:
+        if (scope, r.grp) in withheld:
+            rows[r.grp] = _withheld_row(r.grp)
             continue
         none_licensed = not r.licensed
-        rows.append(OutcomeRow(
+        rows[r.grp] = OutcomeRow(
             group=r.grp, suppressed=False, people=r.people, applications=r.applications,
             licensed=r.licensed, success_rate=round(r.licensed / r.applications, 4),
             median_days_to_licence=None if none_licensed else round(float(r.p50), 1),
             p80_days_to_licence=None if none_licensed else round(float(r.p80), 1),
-        ))
-    return Outcomes(by=by, minimum_cell=MINIMUM_CELL, rows=rows)
+        )
+    for row, group in withheld:  # an empty cell withheld as a complement is shown as withheld
+        if row == scope and group not in rows:
+            rows[group] = _withheld_row(group)
+    return Outcomes(by=by, minimum_cell=MINIMUM_CELL, rows=[rows[g] for g in sorted(rows)],
+                    totals=_totals(session, regulator))

@@ -33,7 +33,8 @@ class Timeliness(BaseModel):
 
 class OutcomeRow(BaseModel):
     group: str
-    suppressed: bool = Field(description="Fewer than the minimum people: figures withheld")
+    suppressed: bool = Field(description="Figures withheld: fewer than the minimum people, or "
+                             "withheld with such a cell so that it cannot be worked out")
     people: int | None
     applications: int | None
     licensed: int | None
@@ -42,10 +43,18 @@ class OutcomeRow(BaseModel):
     p80_days_to_licence: float | None
 
 
+class OutcomeTotals(BaseModel):
+    people: int = Field(description="Closed applications' applicants, rounded")
+    applications: int = Field(description="Closed applications, rounded")
+    licensed: int = Field(description="Of them licensed, rounded")
+    rounded_to: int = Field(description="Totals are rounded to the nearest multiple of this")
+
+
 class Outcomes(BaseModel):
     by: str
     minimum_cell: int
     rows: list[OutcomeRow]
+    totals: OutcomeTotals
 
 
 class Expectation(BaseModel):

@@ -19,7 +19,7 @@ from law.calendar import local_date
 from law.road import CREATE_TRIGGER, FIXES_RULES_VERSION, INITIAL_STATE, STATE_INFO, Fact
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
-from workflow.ledger import chain_hash, event_content, visit_durations
+from workflow.ledger import APPLICATION_FACTS, chain_hash, event_content, visit_durations
 from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval
 from workflow.schemas import EventRequest
@@ -37,6 +37,7 @@ def _new_event(
     occurred_at: datetime,
     recorded_at: datetime,
     payload: dict[str, Any],
+    changes: dict[str, Any],
 ) -> Event:
     assert application.id is not None
     fields: dict[str, Any] = {
@@ -52,6 +53,7 @@ def _new_event(
         "occurred_at": occurred_at,
         "recorded_at": recorded_at,
         "payload": payload,
+        "changes": changes,
     }
     digest = chain_hash(application.head_hash, event_content(**fields))
     return Event(**fields, prev_hash=application.head_hash, hash=digest)
@@ -80,6 +82,7 @@ def start_log(session: Session, actor: Actor, application: Application) -> Event
     event = _new_event(
         application, actor, trigger=CREATE_TRIGGER, outcome=None, from_state=None,
         to_state=INITIAL_STATE, occurred_at=now, recorded_at=now, payload={},
+        changes={name: getattr(application, name) for name in APPLICATION_FACTS},
     )
     session.add(event)
     entered = _enter(application, event)
@@ -121,6 +124,11 @@ def append_event(
         to_state = fire(walk, request.trigger, request.outcome)
     except StepRefused as exc:  # check_step read the same data; this is the machine agreeing
         raise InvalidTrigger(f"'{request.trigger}' is not a step from '{from_state}'") from exc
+    changes: dict[str, Any] = {}
+    if request.trigger == FIXES_RULES_VERSION:  # the rules in force when submitted govern
+        changes["rules_version"] = rules_version_in_force(
+            session, registry, application.regulator, local_date(occurred_at)
+        )
     event = _new_event(
         application,
         actor,
@@ -131,6 +139,7 @@ def append_event(
         occurred_at=occurred_at,
         recorded_at=now,
         payload=request.payload(),
+        changes=changes,
     )
     # The version guard makes a lost update impossible even where the row lock is not available.
     moved_to = {
@@ -139,11 +148,8 @@ def append_event(
         "version": event.seq,
         "head_hash": event.hash,
         "updated_at": now,
+        **changes,
     }
-    if request.trigger == FIXES_RULES_VERSION:  # the rules in force when submitted govern
-        moved_to["rules_version"] = rules_version_in_force(
-            session, registry, application.regulator, local_date(occurred_at)
-        )
     moved = session.execute(
         update(Application)
         .where(col(Application.id) == application.id, col(Application.version) == application.version)

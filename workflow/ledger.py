@@ -11,8 +11,15 @@ GENESIS_HASH = "0" * 64
 # The event columns the hash covers: every one but the hashes themselves and the row id.
 HASHED_FIELDS = (
     "application_id", "seq", "trigger", "outcome", "from_state", "to_state",
-    "actor_id", "actor_role", "actor_org", "occurred_at", "recorded_at", "payload",
+    "actor_id", "actor_role", "actor_org", "occurred_at", "recorded_at", "payload", "changes",
 )
+# The application's own facts, which its log states: all of them in the first event's `changes`
+# (what it was opened with), and any later change in the `changes` of the event that made it.
+APPLICATION_FACTS = (
+    "applicant_id", "regulator", "licence_class", "assessor", "health_route", "rules_version",
+)
+# The facts a later step may change, and the step that does (the rules in force at submission).
+LATER_CHANGES = frozenset({"rules_version"})
 
 
 def canonical_time(moment: datetime) -> str:
@@ -33,8 +40,10 @@ def event_content(
     occurred_at: datetime,
     recorded_at: datetime,
     payload: dict[str, Any],
+    changes: dict[str, Any],
 ) -> dict[str, Any]:
-    """Everything an event says, in the form the hash covers."""
+    """Everything an event says, in the form the hash covers: the step, who took it and when, what
+    was said, and the application's facts it set."""
     return {
         "application_id": application_id,
         "seq": seq,
@@ -46,6 +55,7 @@ def event_content(
         "occurred_at": canonical_time(occurred_at),
         "recorded_at": canonical_time(recorded_at),
         "payload": payload,
+        "changes": changes,
     }
 
 

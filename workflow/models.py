@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Column, Field, SQLModel
 
 from fairtrack.columns import JSONDocument, UTCDateTime
@@ -46,12 +46,7 @@ class Application(SQLModel, table=True):
 
     def opening_facts(self) -> set[Fact]:
         """The route facts fixed when the application was opened: where every replay starts."""
-        facts: set[Fact] = set()
-        if self.health_route:
-            facts.add(Fact.health)
-        if self.assessor is not None:
-            facts.add(Fact.third_party_assessment)
-        return facts
+        return route_facts(self.health_route, self.assessor)
 
     def facts(self) -> set[Fact]:
         """The opening facts and what its history has established since."""
@@ -59,6 +54,16 @@ class Application(SQLModel, table=True):
         if self.decided_by_committee:
             facts.add(Fact.decided_by_committee)
         return facts
+
+
+def route_facts(health_route: bool, assessor: str | None) -> set[Fact]:
+    """The route facts an application is opened with: the health route, a third-party assessor."""
+    facts: set[Fact] = set()
+    if health_route:
+        facts.add(Fact.health)
+    if assessor is not None:
+        facts.add(Fact.third_party_assessment)
+    return facts
 
 
 class Event(SQLModel, table=True):
@@ -80,6 +85,12 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONDocument, nullable=False))
+    # The application's facts this event set (workflow.ledger.APPLICATION_FACTS), under the hash:
+    # every one of them in event 1, rules_version at submission, nothing otherwise.
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSONDocument, nullable=False, server_default=text("'{}'")),
+    )
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

@@ -1,4 +1,5 @@
-"""Re-walks every application's log: the hash chain, the machine's replay, and the projections."""
+"""Re-walks every application's log: the hash chain, the machine's replay, the application's facts
+as the log states them, and the projections."""
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -11,9 +12,17 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from law.road import INITIAL_STATE, STATE_INFO, Fact
-from workflow.ledger import GENESIS_HASH, HASHED_FIELDS, chain_hash, event_content, visit_durations
+from workflow.ledger import (
+    APPLICATION_FACTS,
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    LATER_CHANGES,
+    chain_hash,
+    event_content,
+    visit_durations,
+)
 from workflow.machine import StepRefused, Walk, fire
-from workflow.models import Application, Event, StageInterval, StageVisit
+from workflow.models import Application, Event, StageInterval, StageVisit, route_facts
 from workflow.visits import Stay, Visit, fold_visits
 
 BATCH = 500
@@ -44,9 +53,16 @@ def check_application(
     visits: Sequence[StageVisit],
 ) -> list[str]:
     """Every way the stored application disagrees with its own log (empty when it agrees)."""
+    if not events:
+        return ["no events"]
     problems: list[str] = []
     prev_hash = GENESIS_HASH
-    walk = Walk(INITIAL_STATE, application.opening_facts())
+    # The facts as the log states them, never as the row does: the replay starts from these.
+    stated = dict(events[0].changes)
+    missing = [name for name in APPLICATION_FACTS if name not in stated]
+    if missing:
+        problems.append(f"event 1 does not state the application's {', '.join(missing)}")
+    walk = Walk(INITIAL_STATE, route_facts(bool(stated.get("health_route")), stated.get("assessor")))
     expected: list[ExpectedInterval] = []
     for position, event in enumerate(events, start=1):
         if event.seq != position:
@@ -62,6 +78,10 @@ def check_application(
             if event.to_state != INITIAL_STATE or event.from_state is not None:
                 problems.append("event 1 does not open the application in draft")
         else:
+            if set(event.changes) - LATER_CHANGES:
+                problems.append(f"event {event.seq} changes {sorted(set(event.changes) - LATER_CHANGES)}"
+                                ", which no step changes")
+            stated.update(event.changes)
             if event.from_state != walk.state:
                 problems.append(f"event {event.seq}: from_state {event.from_state} != {walk.state}")
             try:
@@ -83,8 +103,12 @@ def check_application(
             event.seq, info.name, info.stage.value, info.clock.value, event.occurred_at,
             None, None, None,
         ))
-    if not events:
-        return ["no events"]
+    for name in APPLICATION_FACTS:
+        if name in stated and getattr(application, name) != stated[name]:
+            problems.append(f"stored {name} {getattr(application, name)!r}, the log says "
+                            f"{stated[name]!r}")
+    if application.created_at != events[0].occurred_at:
+        problems.append("stored created_at is not the first event's time")
     if walk.state != application.state:
         problems.append(f"stored state {application.state}, replay gives {walk.state}")
     if (Fact.decided_by_committee in walk.facts) != application.decided_by_committee:
@@ -100,6 +124,11 @@ def check_application(
         )
         for i in intervals
     ]
+    regulator = stated.get("regulator")
+    problems.extend(f"stage interval {i.seq}: regulator {i.regulator!r}, the log says {regulator!r}"
+                    for i in intervals if i.regulator != regulator)
+    problems.extend(f"stage visit {v.seq}: regulator {v.regulator!r}, the log says {regulator!r}"
+                    for v in visits if v.regulator != regulator)
     if stored != expected:
         problems.append("stage intervals disagree with the events")
     stored_visits = [

@@ -1,7 +1,9 @@
 """Account pages: log in, sign up, log out, your account, and the language switch.
 
 Each form carries the session's CSRF token (checked before the route runs); a login starts a new
-session (new token), so a token planted before it is worth nothing.
+session (new token, and a server-side record that logout, a password change or an administrator's
+revocation end), so a token planted before it is worth nothing and a copied cookie dies with it.
+Logins and sign-ups are throttled by the same units of work as the API's.
 """
 
 from typing import Annotated
@@ -9,10 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
-from accounts.page_sessions import PageSession
-from accounts.service import authenticate, normalize_email
 from api.deps import RegistryDep, SessionDep
-from api.limits import LimiterDep, client_address, enforce
+from api.limits import client_address
+from api.page_sessions import log_in_page, log_out_page
 from api.pages.forms import field_errors, form_text
 from api.pages.rendering import (
     LANGUAGE_COOKIE,
@@ -48,20 +49,16 @@ def login_page(visitor: AnyVisitor) -> Response:
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
-    visitor: CheckedVisitor, session: SessionDep, limiter: LimiterDep,
-    email: Text = "", password: Text = "",
+    visitor: CheckedVisitor, session: SessionDep, email: Text = "", password: Text = "",
 ) -> Response:
-    settings, window = visitor.settings, visitor.settings.login_window_seconds
-    enforce(limiter, settings, "login-address", client_address(visitor.request),
-            settings.login_per_address, window)
-    enforce(limiter, settings, "login-account", normalize_email(email),
-            settings.login_per_account, window)
+    """Throttled like the API's logins (only failures count: casefile.accounts.check_login); a
+    RateLimited becomes the 429 page (api.pages.errors). The session gets its server-side record."""
     try:
-        user = authenticate(session, email, password)
+        user = units.check_login(session, visitor.settings, email, password,
+                                 client_address(visitor.request))
     except NotAuthenticated as exc:
         return _login_form(visitor, email, {"email": visitor.t.say(exc.message)}, status=401)
-    assert user.id is not None
-    visitor.page = visitor.page.logged_in(user.id, user.credentials_version)
+    visitor.page = log_in_page(session, visitor.settings, visitor.page, user)
     visitor.person = user
     return visitor.redirect(_home_of(visitor))
 
@@ -80,7 +77,7 @@ def signup_page(visitor: AnyVisitor) -> Response:
 
 @router.post("/signup", response_class=HTMLResponse)
 def signup(
-    visitor: CheckedVisitor, session: SessionDep, registry: RegistryDep, limiter: LimiterDep,
+    visitor: CheckedVisitor, session: SessionDep, registry: RegistryDep,
     email: Text = "", password: Text = "", password_again: Text = "",
 ) -> Response:
     """An applicant account in the language the visitor reads now; logged in at once."""
@@ -88,22 +85,22 @@ def signup(
     if password != password_again:
         return _signup_form(visitor, email, {"password_again": t.gettext(
             "The two passwords are not the same")}, status=422)
-    settings = visitor.settings
-    enforce(limiter, settings, "register-address", client_address(visitor.request),
-            settings.registrations_per_address, settings.registration_window_seconds)
-    try:
-        user = units.register(session, registry, email=email, password=password,
-                              preferred_language=visitor.lang)
+    try:  # counted per address by casefile.accounts.register (RateLimited: the 429 page)
+        user = units.register(session, registry, visitor.settings, email=email, password=password,
+                              preferred_language=visitor.lang,
+                              address=client_address(visitor.request))
     except InvalidRequest as exc:
         return _signup_form(visitor, email, field_errors(t, exc, "email"), status=422)
-    assert user.id is not None
-    visitor.page = visitor.page.logged_in(user.id, user.credentials_version)
+    visitor.page = log_in_page(session, visitor.settings, visitor.page, user)
+    visitor.person = user
     return visitor.redirect("/applications", welcome="1")
 
 
 @router.post("/logout")
-def logout(visitor: CheckedVisitor) -> Response:
-    visitor.page = PageSession.anonymous()
+def logout(visitor: CheckedVisitor, session: SessionDep) -> Response:
+    """Ends the session on the server too: a copy of the cookie stops working at once."""
+    visitor.page = log_out_page(session, visitor.page)
+    visitor.person = None
     # The language stays with the browser: the next visitor here reads what this one read.
     visitor.extra_cookies[LANGUAGE_COOKIE] = visitor.lang
     return visitor.redirect("/login")

@@ -60,8 +60,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if not is_page(request):
         return await api_errors.http_error(request, exc)
-    return error_page(request, exc.status_code, None, {404: "not_found", 405: "method_not_allowed"}
-                      .get(exc.status_code, "http_error"))
+    response = error_page(request, exc.status_code, None,
+                          api_errors.HTTP_CODES.get(exc.status_code, "http_error"))
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(api_errors.allowed_methods(request))
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

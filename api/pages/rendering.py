@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment
+from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from accounts.models import User
@@ -27,6 +28,7 @@ from api.page_sessions import (
     save_page_session,
 )
 from api.pages.assets import asset_url
+from fairtrack.database import release
 from fairtrack.errors import Forbidden
 from fairtrack.settings import Settings
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, Translator, msg, negotiate, translator
@@ -113,12 +115,19 @@ class Visitor:
         return response
 
 
+def live_person(session: Session, page: PageSession) -> User | None:
+    """The account a page session is for, while its server-side record lives (not logged out, not
+    revoked by an administrator, no password change since, account active)."""
+    return page_person_of(session, page.user_id, page.credentials_version, page.token)
+
+
 def _visitor(
-    request: Request, page: PageSession, codec: SessionCodec, settings: Settings, session: Any
+    request: Request, page: PageSession, codec: SessionCodec, settings: Settings, session: Session
 ) -> Visitor:
-    person = page_person_of(session, page.user_id, page.credentials_version)
+    person = live_person(session, page)
+    release(session)  # no connection held while the request waits for a thread to run its page
     if person is None and page.user_id is not None:
-        page = PageSession.anonymous()  # a dead session (password changed, account disabled)
+        page = PageSession.anonymous()  # a dead session: a copied cookie after logout, and so on
     return Visitor(request, page, codec, settings, person, chosen_language(request, person))
 
 

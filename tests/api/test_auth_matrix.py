@@ -135,6 +135,10 @@ MATRIX: dict[tuple[str, str], Expect] = {
     )),
     ("GET", f"{V1}/admin/keys"): admin_only(200),
     ("POST", f"{V1}/admin/keys/{{key_id}}/revoke"): admin_only(200),
+    # Each caller aims at an applicant of its own: ending the matrix's people's sessions would
+    # change the answers the callers after it get.
+    ("POST", f"{V1}/admin/users/{{user_id}}/revoke-sessions"): admin_only(204, lambda w: Call(
+        "POST", f"{V1}/admin/users/{w.road.applicant().user_id}/revoke-sessions")),
     # Pages: the bearer header means nothing to them; forms without the session's CSRF token are
     # refused (403) and pages for people without a session redirect to /login (303).
     ("GET", "/login"): public(200),

@@ -91,3 +91,47 @@ def test_no_personal_data_reaches_any_log_during_a_whole_scenario(
     assert "login refused: account " in logged  # the scenario was logged, pseudonymously
     for personal in ("marie", "tremblay", "example.org", "1988-04-12", "lyon", PASSWORD):
         assert personal not in logged, f"'{personal}' was logged"
+
+
+def test_an_unexpected_error_is_a_500_with_the_security_headers_and_no_details(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_session: object) -> None:
+        raise RuntimeError("the disk caught fire at /var/secret/path")
+
+    monkeypatch.setattr("api.health.readiness", broken)
+    response = client.get(f"{V1}/health")
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal", "message": "internal error"}
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_fairtrack_serve_runs_uvicorn_without_its_address_log_nor_its_header_trust() -> None:
+    """uvicorn's access log prints "203.0.113.9:51234 - GET ..." beside our pseudonymised lines,
+    and by default it rewrites the client from X-Forwarded-For when the peer is 127.0.0.1."""
+    from cli.main import server_options
+    from fairtrack.settings import Settings
+
+    options = server_options(Settings())
+    assert options["access_log"] is False and options["proxy_headers"] is False
+
+
+def test_the_access_log_names_clients_by_pseudonym_only(
+    app: FastAPI, road: Road, caplog: pytest.LogCaptureFixture
+) -> None:
+    from accounts.security import pseudonym
+
+    caplog.set_level(logging.INFO)
+    with TestClient(app, raise_server_exceptions=False, client=("203.0.113.9", 51234)) as visitor:
+        visitor.get(f"{V1}/health?probe=1")
+        visitor.post(f"{V1}/auth/token", data={"username": "who@example.org", "password": "nope"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "fairtrack.access"]
+    secret = app.state.settings.secret_key.get_secret_value()
+    address = pseudonym(secret, "address", "203.0.113.9")
+    assert [line.rsplit(" ", 2)[0] for line in lines] == [
+        f'address {address} "GET /api/v1/health" 200',
+        f'address {address} "POST /api/v1/auth/token" 401']
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "203.0.113.9" not in logged and "who@example.org" not in logged

@@ -107,3 +107,51 @@ def test_text_that_only_looks_like_a_nul_is_accepted(road: Road) -> None:
     assert submitted.status_code == 201, submitted.text
     assert nurse.get("/applications?regulator=%2500").status_code in (200, 422)
     assert nurse.get("/applications?regulator=%2500").json().get("where") is None
+
+
+def test_a_deeply_nested_json_body_is_refused_with_422_not_a_crash(road: Road) -> None:
+    """671 bytes of nested arrays once recursed through the NUL check into a 500."""
+    body = b'{"email": ' + b"[" * 330 + b"]" * 330 + b"}"
+    assert len(body) == 671
+    response = road.client.post(f"{V1}/auth/register", content=body,
+                                headers={"Content-Type": "application/json"})
+    refused = _refused(response, 422)
+    assert refused["error"] == "invalid_request" and "deep" in refused["message"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Far deeper than Python's recursion limit, and a shallow body still reaches its route.
+    abyss = b"[" * 200_000 + b"]" * 200_000
+    _refused(road.client.post(f"{V1}/auth/register", content=abyss,
+                              headers={"Content-Type": "application/json"}), 422)
+    _refused(road.client.post(f"{V1}/auth/register", content=b'{"email": [[["x"]]]}',
+                              headers={"Content-Type": "application/json"}), 422)
+    assert road.applications() == 0
+
+
+def test_a_body_that_cannot_be_decoded_is_a_documented_400(road: Road) -> None:
+    response = road.client.post(f"{V1}/auth/register", content=b'{"email": "\xff\xfe"}',
+                                headers={"Content-Type": "application/json"})
+    assert _refused(response, 400)["error"] == "malformed_body"
+    spec = road.client.get("/openapi.json").json()
+    with_bodies = [(path, method, operation) for path, item in spec["paths"].items()
+                   for method, operation in item.items() if "requestBody" in operation]
+    assert len(with_bodies) >= 5
+    for path, method, operation in with_bodies:
+        assert "400" in operation["responses"], f"{method.upper()} {path} does not document 400"
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("DELETE", "/api/v1/applications", {"GET", "POST"}),
+    ("PUT", "/login", {"GET", "POST"}),
+    ("PATCH", "/api/v1/me/profile", {"GET", "PUT"}),
+])
+def test_a_wrong_method_is_answered_405_with_every_allowed_method(
+    road: Road, method: str, path: str, allowed: set[str]
+) -> None:
+    response = road.client.request(method, path)
+    assert response.status_code == 405
+    if path.startswith("/api/"):
+        assert response.json()["message"]
+    else:  # a page's refusal is a page (api/pages/errors.py), saying what happened
+        assert response.headers["content-type"].startswith("text/html") and "<h1>" in response.text
+    assert {m.strip() for m in response.headers["Allow"].split(",")} - {"HEAD"} == allowed
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

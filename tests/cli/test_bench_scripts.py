@@ -37,3 +37,11 @@ def test_oversight_benchmark_reports_every_figure_against_a_count(backend: str) 
     out = run_script("bench/oversight.py", "--applications", "60", "--repeat", "1",
                      "--postgres-url", POSTGRES_URL)
     assert "timeliness" in out.lower() and "outcomes" in out.lower()
+
+
+def test_load_benchmark_reports_answers_and_a_clean_log(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("the load benchmark runs writers against PostgreSQL's row locks")
+    out = run_script("bench/load.py", "--writers", "6", "--applications", "2", "--rounds", "1",
+                     "--postgres-url", POSTGRES_URL)
+    assert "5xx other than 503: 0" in out and "verify: clean" in out, out

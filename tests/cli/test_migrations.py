@@ -1,5 +1,7 @@
 """The Alembic migrations build exactly the tables the models describe, and can be undone and redone."""
 
+import hashlib
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -7,7 +9,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, select, text
+from sqlmodel import col
 
 from cli.demo import generate
 from fairtrack.database import make_engine, make_sessionmaker, transaction
@@ -15,7 +18,9 @@ from fairtrack.migrate import alembic_config, upgrade
 from law.calendar import local_date
 from migrations.tables import metadata
 from regulators.registry import get_registry
-from workflow.models import StageVisit
+from workflow.ledger import APPLICATION_FACTS, HASHED_FIELDS, event_content
+from workflow.models import Event, StageVisit
+from workflow.verify import verify_all
 
 
 def differences(engine: Engine) -> list[object]:
@@ -87,3 +92,38 @@ def test_the_exit_date_migration_fills_the_ontario_date_of_stored_visits(fresh_e
     ended = [v for v in visits if v.exited_at is not None]
     assert ended and all(v.exited_on == local_date(v.exited_at) for v in ended)
     assert all(v.exited_on is None for v in visits if v.exited_at is None)
+
+
+def _old_hash(prev_hash: str, event: Event) -> str:
+    """An event's hash as revisions before 0008_trust computed it: no application facts in it."""
+    content = event_content(**{name: getattr(event, name) for name in HASHED_FIELDS})
+    del content["changes"]
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def test_the_trust_migration_puts_stored_facts_in_every_chain_and_verify_passes(
+    fresh_engine: Engine,
+) -> None:
+    """Data from before 0008_trust: chains without the facts. After the upgrade every first event
+    states them and every chain verifies; the downgrade gives the old hashes back."""
+    upgrade(fresh_engine)
+    sessions = make_sessionmaker(fresh_engine)
+    with transaction(sessions) as session:
+        generate(session, get_registry(), 30, seed=5)
+    downgrade(fresh_engine, "0006_visit_exit_dates")
+    old = make_sessionmaker(fresh_engine)
+    with old() as session:  # the columns of the old events table only
+        rows = session.execute(text(
+            "SELECT application_id, seq, prev_hash, hash FROM events ORDER BY application_id, seq"
+        )).all()
+    upgrade(fresh_engine)
+    with sessions() as session:
+        events = list(session.scalars(select(Event).order_by(col(Event.application_id),
+                                                             col(Event.seq))))
+        assert [_old_hash(row.prev_hash, event) for row, event in zip(rows, events, strict=True)] \
+            == [row.hash for row in rows], "the downgrade rebuilt the chains as they were"
+        assert all(event.hash != row.hash for row, event in zip(rows, events, strict=True))
+        firsts = [event for event in events if event.seq == 1]
+        assert len(firsts) == 30 and all(set(e.changes) == set(APPLICATION_FACTS) for e in firsts)
+        assert [finding for _, finding in verify_all(session) if finding] == []

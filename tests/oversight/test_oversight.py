@@ -127,8 +127,13 @@ def test_outcomes_by_immigration_status_with_small_cells_withheld(road: Road) ->
     quitter.step(ref, "withdraw")
     for _ in range(2):
         _licensed_after(road, road.applicant(), cast, 30, "refugee_claimant")
+    for _ in range(10):  # the next-smallest group: withheld with the claimants (complement)
+        _licensed_after(road, road.applicant(), cast, 20, "international_student")
     body = road.oversight().get("/oversight/outcomes", params={"by": "immigration_status"}).json()
     rows = {r["group"]: r for r in body["rows"]}
+    student = rows["international_student"]
+    assert student["suppressed"] and student["people"] is None
+    assert body["totals"] == {"people": 25, "applications": 25, "licensed": 20, "rounded_to": 5}
     resident = rows["permanent_resident"]
     assert (resident["people"], resident["applications"], resident["licensed"]) == (11, 11, 10)
     assert resident["success_rate"] == round(10 / 11, 4)
@@ -138,7 +143,7 @@ def test_outcomes_by_immigration_status_with_small_cells_withheld(road: Road) ->
     assert claimant["suppressed"] and claimant["people"] is None and claimant["licensed"] is None
     by_stage = road.oversight().get("/oversight/outcomes", params={"by": "stage"}).json()
     stages = {r["group"]: r for r in by_stage["rows"]}
-    assert stages["regulator_review"]["applications"] == 12
+    assert stages["regulator_review"]["applications"] == 22
     by_country = road.oversight().get("/oversight/outcomes", params={"by": "country_of_education"})
     assert {r["group"] for r in by_country.json()["rows"]} == {"PH", "unknown"}
     assert road.oversight().get("/oversight/outcomes", params={"by": "shoe_size"}).status_code == 422

@@ -11,10 +11,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.pages.application_view import application_page_context
 from api.pages.assets import STATIC_DIR, asset_url
 from casefile.detail import application_file
 from fairtrack.columns import utcnow
+from fairtrack.settings import Settings
 from i18n import translator
 from i18n.templating import environment
 from law.calendar import local_date
@@ -98,21 +100,32 @@ def test_sign_up_refusals_are_shown_by_their_field_in_french(client: TestClient)
     assert "<title>Erreur :" in answer.text
 
 
-def test_too_many_logins_is_a_page_not_json(client: TestClient, app: FastAPI, road: Road) -> None:
+def test_too_many_logins_is_a_page_not_json(settings: Settings, road: Road) -> None:
     nurse = road.applicant()
-    limit = app.state.settings.login_per_account
-    form = client.get("/login", headers={"Accept-Language": "fr"})
-    for _ in range(limit):
-        client.post("/login", data={"email": nurse.email, "password": "wrong password 1",
-                                    "csrf_token": _csrf(form.text)})
-    refused = client.post("/login", headers={"Accept-Language": "fr"}, data={
-        "email": nurse.email, "password": PASSWORD, "csrf_token": _csrf(form.text)})
-    assert refused.status_code == 429 and refused.headers["content-type"].startswith("text/html")
-    assert int(refused.headers["retry-after"]) > 0
-    assert _h1(refused.text) == "Trop de tentatives" and "Réessayez dans" in refused.text
-    # The API's answer to the same limit stays JSON.
-    api = client.post("/api/v1/auth/token", data={"username": nurse.email, "password": PASSWORD})
-    assert api.status_code == 429 and api.json()["error"] == "rate_limited"
+    # The first delay outlasts the test: the correct password arrives while it runs.
+    slow = settings.model_copy(update={"login_delay_seconds": 60.0})
+    app = create_app(slow)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            form = client.get("/login", headers={"Accept-Language": "fr"})
+            failures = [client.post("/login", data={
+                "email": nurse.email, "password": "wrong password 1",
+                "csrf_token": _csrf(form.text)}).status_code
+                for _ in range(slow.login_free_failures + 1)]
+            assert failures == [401] * (slow.login_free_failures + 1)
+            refused = client.post("/login", headers={"Accept-Language": "fr"}, data={
+                "email": nurse.email, "password": PASSWORD, "csrf_token": _csrf(form.text)})
+            assert refused.status_code == 429
+            assert refused.headers["content-type"].startswith("text/html")
+            assert int(refused.headers["retry-after"]) > 0
+            assert _h1(refused.text) == "Trop de tentatives" and "Réessayez dans" in refused.text
+            assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+            # The API's answer to the same throttle stays JSON.
+            api = client.post("/api/v1/auth/token",
+                              data={"username": nurse.email, "password": PASSWORD})
+            assert api.status_code == 429 and api.json()["error"] == "rate_limited"
+    finally:
+        app.state.engine.dispose()
 
 
 def test_unknown_pages_and_others_applications_are_pages_that_say_not_found(

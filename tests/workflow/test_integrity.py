@@ -37,9 +37,12 @@ def _history(road: Road, days_ago: int) -> str:
     return reference
 
 
-def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: int) -> None:
-    """What a careful insider does: move one event's time, then recompute every hash and the
-    projection after it, so that the application agrees with its own log again."""
+def _rewrite_and_rechain(
+    sessions: sessionmaker[Session], reference: str, seq: int, regulator: str | None = None
+) -> None:
+    """What a careful insider does: move one event's time (or the application to another
+    regulator, everywhere it is written), then recompute every hash and the projection after it,
+    so that the application agrees with its own log again."""
     app_id = parse_reference(reference)
     with transaction(sessions) as session:
         events = list(session.scalars(
@@ -50,8 +53,13 @@ def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: i
             .order_by(col(StageInterval.seq))
         ))
         target = events[seq - 1]
-        target.occurred_at = target.occurred_at - timedelta(hours=20)
-        target.recorded_at = target.recorded_at - timedelta(hours=20)
+        if regulator is None:
+            target.occurred_at = target.occurred_at - timedelta(hours=20)
+            target.recorded_at = target.recorded_at - timedelta(hours=20)
+        else:
+            events[0].changes = {**events[0].changes, "regulator": regulator}
+            for interval in intervals:
+                interval.regulator = regulator
         previous = GENESIS_HASH
         for event in events:
             event.prev_hash = previous
@@ -60,6 +68,7 @@ def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: i
                 outcome=event.outcome, from_state=event.from_state, to_state=event.to_state,
                 actor_id=event.actor_id, actor_role=event.actor_role, actor_org=event.actor_org,
                 occurred_at=event.occurred_at, recorded_at=event.recorded_at, payload=event.payload,
+                changes=event.changes,
             ))
             previous = event.hash
         for interval, event in zip(intervals, events, strict=True):
@@ -76,9 +85,11 @@ def _rewrite_and_rechain(sessions: sessionmaker[Session], reference: str, seq: i
         for stored, refolded in zip(visits, fold_visits(stays), strict=True):
             for name, value in vars(refolded).items():
                 setattr(stored, name, value)
+            stored.regulator = regulator or stored.regulator
         application = session.get(Application, app_id)
         assert application is not None
         application.head_hash = previous
+        application.regulator = regulator or application.regulator
 
 
 def test_a_rewritten_and_rechained_event_passes_verify_but_not_the_kept_heads(
@@ -100,6 +111,22 @@ def test_a_rewritten_and_rechained_event_passes_verify_but_not_the_kept_heads(
     checked = runner.invoke(cli, ["verify", "--heads", str(heads)])
     assert checked.exit_code == 1
     assert "day head mismatch" in checked.output
+
+
+def test_an_application_moved_to_another_regulator_everywhere_passes_verify_but_not_the_heads(
+    road: Road, cli_database: None, tmp_path: Path
+) -> None:
+    """The regulator is in the first event's hashed content: moving the file means rewriting that
+    event and its chain, which the day heads kept outside show."""
+    reference = _history(road, days_ago=8)
+    heads = tmp_path / "heads.jsonl"
+    assert runner.invoke(cli, ["verify", "--export-heads", str(heads)]).exit_code == 0
+
+    _rewrite_and_rechain(road.sessions, reference, seq=1, regulator="oaa")
+
+    assert runner.invoke(cli, ["verify"]).exit_code == 0, "the rewrite is self-consistent"
+    checked = runner.invoke(cli, ["verify", "--heads", str(heads)])
+    assert checked.exit_code == 1 and "day head mismatch" in checked.output
 
 
 def test_todays_events_are_not_exported_and_later_days_do_not_disturb_old_heads(

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from accounts.models import User
 from cli.demo import generate
 from cli.main import app as cli
 from fairtrack.database import transaction
@@ -148,6 +149,60 @@ def edit_the_stored_version(conn: Connection, ref: str) -> None:
                  .values(version=Application.version + 1))
 
 
+def _edit_application(conn: Connection, ref: str, **values: object) -> None:
+    conn.execute(update(Application).where(Application.id == _app_id(ref)).values(**values))
+
+
+def hand_the_application_to_another_applicant(conn: Connection, ref: str) -> None:
+    other = conn.scalar(select(User.id).where(User.role == "applicant", User.id != select(
+        Application.applicant_id).where(Application.id == _app_id(ref)).scalar_subquery()))
+    _edit_application(conn, ref, applicant_id=other)
+
+
+def move_the_application_to_another_regulator(conn: Connection, ref: str) -> None:
+    _edit_application(conn, ref, regulator="cpso")
+
+
+def change_the_licence_class(conn: Connection, ref: str) -> None:
+    _edit_application(conn, ref, licence_class="something-else")
+
+
+def change_the_assessor(conn: Connection, ref: str) -> None:
+    assessor = conn.scalar(select(Application.assessor).where(Application.id == _app_id(ref)))
+    _edit_application(conn, ref, assessor="wes" if assessor != "wes" else "ices")
+
+
+def change_the_rules_version(conn: Connection, ref: str) -> None:
+    _edit_application(conn, ref, rules_version=Application.rules_version + 1)
+
+
+def flip_the_health_route(conn: Connection, ref: str) -> None:
+    _edit_application(conn, ref, health_route=~Application.health_route)  # type: ignore[operator]
+
+
+def move_the_intervals_to_another_regulator(conn: Connection, ref: str) -> None:
+    conn.execute(update(StageInterval).where(StageInterval.application_id == _app_id(ref))
+                 .values(regulator="cpso"))
+
+
+def move_the_visits_to_another_regulator(conn: Connection, ref: str) -> None:
+    conn.execute(update(StageVisit).where(StageVisit.application_id == _app_id(ref))
+                 .values(regulator="cpso"))
+
+
+def change_when_it_was_opened(conn: Connection, ref: str) -> None:
+    opened = conn.scalar(select(Application.created_at).where(Application.id == _app_id(ref)))
+    _edit_application(conn, ref, created_at=opened - timedelta(hours=1))
+
+
+FACT_TAMPERS = [
+    hand_the_application_to_another_applicant, move_the_application_to_another_regulator,
+    change_the_licence_class, change_the_assessor, change_the_rules_version, flip_the_health_route,
+    move_the_intervals_to_another_regulator, move_the_visits_to_another_regulator,
+    change_when_it_was_opened,
+]
+
+
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -155,7 +210,7 @@ def edit_the_stored_version(conn: Connection, ref: str) -> None:
         delete_an_event_in_the_middle, delete_the_last_event, swap_two_events,
         edit_a_stage_interval, move_a_stage_interval, delete_a_stage_interval,
         edit_a_stage_visit, delete_a_stage_visit,
-        edit_the_stored_state, edit_the_stored_version,
+        edit_the_stored_state, edit_the_stored_version, *FACT_TAMPERS,
     ],
     ids=lambda tamper: tamper.__name__,
 )
@@ -173,6 +228,22 @@ def test_verify_fails_after_one_row_is_touched_and_names_only_that_application(
     flagged = [line for line in output.splitlines() if line.startswith("FT-")]
     assert [line.split(":")[0] for line in flagged] == [demo_log]
     assert f"1 of {DEMO_APPLICATIONS}" in output or "1 problems" in output
+
+
+def test_verify_names_each_fact_that_differs_from_the_log(
+    sessions: sessionmaker[Session], demo_log: str
+) -> None:
+    engine = sessions.kw["bind"]
+    with engine.begin() as conn:
+        move_the_application_to_another_regulator(conn, demo_log)
+        change_the_licence_class(conn, demo_log)
+        move_the_visits_to_another_regulator(conn, demo_log)
+    code, output = verify()
+    assert code == 1
+    (line,) = [line for line in output.splitlines() if line.startswith(demo_log)]
+    assert "stored regulator 'cpso', the log says" in line
+    assert "stored licence_class 'something-else', the log says" in line
+    assert "stage visit 1: regulator 'cpso', the log says" in line
 
 
 def test_the_demo_log_holds_histories_worth_tampering_with(
