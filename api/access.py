@@ -13,6 +13,7 @@ from api.middleware import (
     docs_policy,
     redoc_policy,
 )
+from api.pages.errors import crash_answer
 from fairtrack.settings import Settings
 
 
@@ -32,10 +33,11 @@ def install(app: FastAPI, settings: Settings) -> None:
         docs.REDOC_URL: redoc_policy(),
     }
     # Added innermost first. The NUL check answers before any route (PostgreSQL cannot store NUL);
-    # the size limit bounds the bodies it reads; every refusal gets the security headers.
+    # the size limit bounds the bodies it reads; every refusal gets the security headers (a crash's
+# too: a page's in the visitor's language, the API's as JSON).
     app.add_middleware(RefuseNul)
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_bytes)
-    app.add_middleware(SecurityHeaders, special_policies=special)
+    app.add_middleware(SecurityHeaders, special_policies=special, crash_answer=crash_answer)
     secret = settings.secret_key.get_secret_value()
 
     def who(request: Request) -> str:

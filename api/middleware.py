@@ -7,13 +7,14 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # No inline script or style anywhere: pages load their assets from this origin only.
@@ -26,6 +27,7 @@ HSTS = "max-age=63072000; includeSubDomains"
 # parser or validator walks it (a 671-byte body once recursed into a 500).
 MAX_JSON_DEPTH = 32
 INTERNAL_ERROR = {"error": "internal", "message": "internal error"}
+log = logging.getLogger("fairtrack.api")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -58,10 +60,18 @@ def redoc_policy() -> str:
     )
 
 
+# The answer to a crash for this request (a page in the visitor's language), or None for the JSON.
+CrashAnswer = Callable[[Request, Exception], Awaitable[Response | None]]
+
+
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, special_policies: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, special_policies: dict[str, str] | None = None,
+        crash_answer: CrashAnswer | None = None,
+    ) -> None:
         self.app = app
         self.special_policies = special_policies or {}
+        self.crash_answer = crash_answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,12 +99,24 @@ class SecurityHeaders:
 
         try:
             await self.app(scope, receive, with_headers)
-        except Exception:
+        except Exception as exc:
             # Starlette's outermost error middleware would answer a crash without our headers:
             # answer it here, then let the error go on to be logged by the handler there.
             if not started:
-                await _send_json(with_headers, 500, INTERNAL_ERROR)
+                await self._answer_crash(scope, receive, with_headers, exc)
             raise
+
+    async def _answer_crash(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+        answer = None
+        if self.crash_answer is not None:
+            try:
+                answer = await self.crash_answer(Request(scope, receive), exc)
+            except Exception as failure:  # the answer to a crash must not crash: plain JSON then
+                log.error("the error page could not be rendered: %s", type(failure).__name__)
+        if answer is None:
+            await _send_json(send, 500, INTERNAL_ERROR)
+        else:
+            await answer(scope, receive, send)
 
 
 access_log = logging.getLogger("fairtrack.access")
