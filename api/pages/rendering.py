@@ -138,10 +138,12 @@ def visitor(
     return _visitor(request, page, codec, settings, session)
 
 
-async def checked_visitor(
+def checked_visitor(
     request: Request, page: Annotated[PageSession, Depends(csrf_checked)], codec: PageCodecDep,
     settings: SettingsDep, session: SessionDep,
 ) -> Visitor:
+    """Not async: it reads the database (the session's record), which must not block the event loop
+    (the form itself is read by the async csrf_checked)."""
     return _visitor(request, page, codec, settings, session)
 
 
