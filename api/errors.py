@@ -10,12 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 
 from fairtrack.errors import DomainError
+from fairtrack.migrate import pending_advice, schema_missing
 
 log = logging.getLogger("fairtrack.api")
 
@@ -36,9 +37,17 @@ def _describe(errors: list[Any]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+# Seconds a client is asked to wait after a 503: the waits that cause one are bounded by seconds.
+RETRY_AFTER = 2
+
+
 async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    headers = None
+    if exc.status_code == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif exc.status_code == 503:  # every 503 says when to come back (migrations pending, busy)
+        headers = {"Retry-After": str(RETRY_AFTER)}
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
 
@@ -81,8 +90,15 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-# Seconds a client is asked to wait after a 503: the waits that cause one are bounded by seconds.
-RETRY_AFTER = 2
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error: migrations pending (503, say to upgrade), the database busy (503), or a
+    bug (500)."""
+    assert isinstance(exc, DBAPIError)
+    if schema_missing(exc):
+        return await domain_error(request, pending_advice())
+    if isinstance(exc, OperationalError):
+        return await database_busy(request, exc)
+    return await unexpected(request, exc)
 
 
 async def database_busy(_: Request, exc: Exception) -> JSONResponse:
@@ -147,7 +163,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(PoolTimeout, database_busy)
-    app.add_exception_handler(OperationalError, database_busy)
+    app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(Exception, unexpected)
     document_common_answers(app)
 

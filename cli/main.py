@@ -1,5 +1,6 @@
 """The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
 
+import copy
 import sys
 from typing import Annotated, Any
 
@@ -52,9 +53,21 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
         "host": host or settings.host,
         "port": port or settings.port,
         "log_level": settings.log_level,
+        "log_config": logging_config(settings.log_level),
         "access_log": False,
         "proxy_headers": False,
     }
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """uvicorn's own logging, plus FairTrack's loggers (the pseudonymous access log, refusals) on
+    the same standard error stream: without this, `fairtrack.*` records reach no handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["fairtrack"] = {"handlers": ["default"], "level": level.upper(),
+                                      "propagate": False}
+    return config
 
 
 @db.command("upgrade")

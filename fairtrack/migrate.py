@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fairtrack.errors import ServiceUnavailable
@@ -94,3 +95,22 @@ def readiness(session: Session) -> SchemaState:
     if not state.is_current:
         raise MigrationsPending(state.advice(), status="migrations pending")
     return state
+
+
+# What each database says when a statement names a table or column the schema does not have yet.
+_SCHEMA_MISSING = ("no such table", "no such column", "UndefinedTable", "UndefinedColumn")
+
+
+def schema_missing(error: DBAPIError) -> bool:
+    """The statement failed because migrations are pending, not because the database is busy:
+    SQLite's "no such table/column" (an OperationalError) or PostgreSQL's UndefinedTable/Column (a
+    ProgrammingError)."""
+    cause = error.orig
+    return any(mark in f"{type(cause).__name__} {cause}" for mark in _SCHEMA_MISSING)
+
+
+def pending_advice() -> MigrationsPending:
+    return MigrationsPending(
+        "the database's schema is older than this code: run `fairtrack db upgrade`",
+        status="migrations pending",
+    )

@@ -6,7 +6,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -18,6 +18,7 @@ from api import limits
 from api.page_sessions import COOKIE, codec
 from api.pages.rendering import Visitor, chosen_language, live_person
 from fairtrack.errors import DomainError
+from fairtrack.migrate import schema_missing
 
 log = logging.getLogger("fairtrack.pages")
 # Everything else the app serves is a page.
@@ -97,6 +98,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return await error_page(request, 422, None, "invalid_request")
 
 
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """Migrations pending or the database busy: a 503 page; any other database error is a crash."""
+    if not is_page(request):
+        return await api_errors.database_error(request, exc)
+    assert isinstance(exc, DBAPIError)
+    if schema_missing(exc):  # the operator's task; the visitor sees the busy page and may retry
+        log.warning("migrations pending: a page found the schema older than the code")
+        return await error_page(request, 503, None, "migrations_pending",
+                                {"Retry-After": str(api_errors.RETRY_AFTER)})
+    if not isinstance(exc, OperationalError):
+        raise exc
+    return await _database_busy(request, exc)
+
+
 async def _database_busy(request: Request, exc: Exception) -> Response:
     if not is_page(request):
         return await api_errors.database_busy(request, exc)
@@ -122,4 +137,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PoolTimeout, _database_busy)
-    app.add_exception_handler(OperationalError, _database_busy)
+    app.add_exception_handler(DBAPIError, _database_error)

@@ -2,6 +2,7 @@
 that needs the schema says to run `fairtrack db upgrade` in one line, and `fairtrack db downgrade`
 steps back with the data kept."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -102,3 +103,27 @@ def test_db_downgrade_needs_a_revision_and_refuses_an_unknown_one(cli_on: str) -
     unknown = runner.invoke(cli, ["db", "downgrade", "no_such_revision"])
     assert unknown.exit_code == 2 and "no_such_revision" in unknown.output
     assert "Traceback" not in unknown.output
+
+
+def test_any_request_that_reads_an_unmigrated_database_is_a_503_that_says_so(
+    fresh_database_url: str,
+) -> None:
+    """A missing table is migrations pending (503 with Retry-After), on SQLite ('no such table') as
+    on PostgreSQL (UndefinedTable), for the API and the pages alike: never a 500."""
+    app = create_app(Settings(database_url=fresh_database_url, secret_key=SecretStr(SECRET)))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            api = client.get("/api/v1/regulators/cno/rules")
+            form = client.get("/login")  # needs no table: the form and its CSRF token
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            assert form.status_code == 200 and token
+            page = client.post("/login", data={"csrf_token": token.group(1),
+                                               "email": "amara@example.org", "password": "x" * 12},
+                               follow_redirects=False)
+    finally:
+        app.state.engine.dispose()
+    assert api.status_code == 503 and api.headers["Retry-After"], api.text
+    assert api.json()["error"] == "migrations_pending"
+    assert "fairtrack db upgrade" in api.json()["message"]
+    assert page.status_code == 503 and page.headers["Retry-After"], page.text
+    assert "<h1" in page.text
