@@ -25,7 +25,8 @@ ACT_CASES = [
 RULES_CASES = [
     (date(2026, 3, 4), date(2026, 4, 7), "+30 = Good Friday; Sat, Sun, Easter Monday: Tue 7 Apr"),
     (date(2026, 4, 2), date(2026, 5, 4), "+30 = Saturday 2 May, a holiday under the Rules: Mon 4"),
-    (date(2021, 11, 25), date(2021, 12, 28), "+30 = Sat 25 Dec; Sun 26; Mon 27 s. 88(5): Tue 28"),
+    (date(2021, 11, 25), date(2021, 12, 29),
+     "+30 = Sat 25 Dec; Sun 26; Mon 27 and Tue 28 by r. 1.03 (Christmas on a Saturday): Wed 29"),
 ]
 
 
