@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from deadlines.schemas import DeadlineView
 from deadlines.service import deadlines_of
+from deadlines.views import deadline_view
 from oversight.expectations import expectation
 from oversight.schemas import Expectation
 from regulators.registry import Registry
@@ -31,14 +32,7 @@ def application_detail(
     return ApplicationDetail(
         **base.model_dump(),
         stage_clocks=stage_clocks(session, application.id),
-        deadlines=[
-            DeadlineView(
-                kind=d.kind, code=d.code, stage=d.stage, party=d.party, days=d.days,
-                counting=d.counting, due_on=d.due_on, starts_on=d.starts_on, status=d.status,
-                legal_basis=d.legal_basis, to_verify=d.to_verify, is_default=d.is_default,
-                paused=d.paused_on is not None,
-            )
-            for d in deadlines_of(session, application.id)
-        ],
+        deadlines=[deadline_view(d, application.regulator)
+                   for d in deadlines_of(session, application.id)],
         expectation=expectation(session, application),
     )

@@ -6,9 +6,9 @@ path's own deadline function, step by step, and the flags from the same rules, o
 """
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
@@ -18,22 +18,36 @@ from sqlmodel import col
 from accounts.models import User
 from accounts.security import hash_password
 from deadlines.models import Deadline
-from deadlines.service import OPEN, DeadlineDraft, Standard, follow_step, standard_of
+from deadlines.service import (
+    OPEN,
+    RESPONSE_DEADLINE,
+    STATUTORY_WINDOW,
+    AnyRow,
+    DeadlineDraft,
+    Standard,
+    follow_step,
+    law_of,
+    standard_of,
+)
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from flags.service import raise_flags
-from law.calendar import local_date
+from law.calendar import TORONTO, local_date
 from law.road import (
     CLOSED_STATES,
     COURT_REGISTRY_STATES,
+    COURT_TRIGGERS,
     CREATE_TRIGGER,
+    EXTENSIONS,
     INITIAL_STATE,
     LAPSE,
-    OUTCOMES_LISTING_REQUIREMENTS,
-    OUTCOMES_NEEDING_REASONS,
+    NEEDS_OF,
+    NOTICES,
+    REQUESTS,
     STATE_INFO,
     TRIGGER_ROLES,
     Clock,
+    Detail,
     Fact,
     Outcome,
     Requirement,
@@ -41,6 +55,7 @@ from law.road import (
     Trigger,
 )
 from law.standards import StandardStage
+from law.windows import SentBy
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.files import Regulator, Sector
@@ -48,6 +63,7 @@ from regulators.registry import DIVISIONAL_COURT, Registry
 from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
 from workflow.machine import Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
+from workflow.schemas import EventRequest
 from workflow.visits import Stay, fold_visits
 
 DEMO_PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - documented in README; demo data only
@@ -64,6 +80,8 @@ TRIGGER_WEIGHTS: dict[str, float] = {
     T.refer_to_committee: 0.2, T.issue_decision: 0.8, T.request_appeal: 0.4, T.open_hearing: 0.6,
     T.decide_appeal: 0.4, T.file_court_appeal: 0.35, T.record_court_filing: 0.05,
     T.decide_court: 0.5, T.lapse: 0.6, T.abandon: 0.03, T.withdraw: 0.006,
+    T.make_submissions: 0.3, T.waive_submissions: 0.05, T.record_receipt: 0.08,
+    T.college_court_appeal: 0.15, T.extend_appeal_time: 0.02, T.extend_court_time: 0.02,
 }
 OUTCOME_WEIGHTS: dict[str, float] = {
     Out.registered: 0.62, Out.registered_with_conditions: 0.08, Out.requirements: 0.15, Out.refused: 0.15,
@@ -164,7 +182,9 @@ class RecordedStep(NamedTuple):
     from_state: str | None
     to_state: str
     actor_role: str
+    actor_org: str | None
     occurred_at: datetime
+    payload: dict[str, Any]
 
 
 def _choose(rng: random.Random, options: dict[str, float]) -> str:
@@ -172,10 +192,94 @@ def _choose(rng: random.Random, options: dict[str, float]) -> str:
     return rng.choices(names, weights=[options[n] for n in names])[0]
 
 
+def organization(role: Role, trigger: str, state: str, regulator: Regulator,
+                 assessor: str | None) -> str | None:
+    """Whose staff fire `trigger` for `role` from `state` (workflow.policy.holder, for a walk)."""
+    if role is Role.regulator:
+        return regulator.slug
+    if role is Role.assessor:
+        return assessor
+    if role is Role.tribunal:
+        court = state in COURT_REGISTRY_STATES or trigger in COURT_TRIGGERS
+        return DIVISIONAL_COURT if court else regulator.appeal_body.slug
+    return None
+
+
+EXAMPLES: dict[Detail, Any] = {
+    Detail.reasons: "Demo reasons.", Detail.note: "Demo submissions.",
+    Detail.review_or_hearing: "review", Detail.consent_to_conditions: True,
+}
+
+
+def step_details(
+    trigger: str, outcome: str | None, state: str, facts: set[Fact], day: date,
+    rng: random.Random, open_rows: Sequence[AnyRow] | None = None, regulator: str = "",
+) -> dict[str, Any]:
+    """What a realistic request for this step says, beyond trigger and outcome: everything the law
+    asks of it (law.road.NEEDS), and sometimes how a notice was sent or a response date."""
+    fields: dict[str, Any] = {}
+    if outcome == Out.requirements:
+        fields["requirements"] = sorted(rng.sample(SPECIFIC_REQUIREMENTS, rng.randint(1, 2)))
+    for need in NEEDS_OF.get(trigger, ()):
+        if not need.applies(state, facts, outcome, fields.get("requirements", [])):
+            continue
+        detail = need.any_of[0]
+        if detail in EXAMPLES:
+            fields[detail.value] = EXAMPLES[detail]
+        elif detail is Detail.alternatives_accepted:
+            fields[detail.value] = rng.random() < 0.3
+        elif detail in (Detail.served_on, Detail.received_on):
+            fields[detail.value] = day
+        elif detail is Detail.window:
+            row = next((r for r in open_rows or [] if r.kind == STATUTORY_WINDOW
+                        and (law := law_of(r, regulator)) is not None
+                        and law.extended_by == trigger), None)
+            if row is not None:
+                fields["window"] = row.code
+        elif detail is Detail.until:
+            dues = [r.due_on for r in open_rows or [] if r.code == fields.get("window")]
+            fields["until"] = max([*dues, day]) + timedelta(days=14)
+        elif detail is Detail.documents:
+            fields["documents"] = ["decision.pdf"]
+    if trigger in EXTENSIONS:
+        fields.setdefault("reasons", "Demo reasons for extending the time.")
+    if trigger in NOTICES and rng.random() < 0.5:
+        fields["sent_by"] = rng.choice(list(SentBy)).value
+        fields["sent_on"] = day
+    if trigger in REQUESTS and (trigger != Trigger.issue_decision or outcome == Out.requirements):
+        fields["respond_by"] = day + timedelta(days=rng.choice((30, 45, 60)))
+    return fields
+
+
+def offered(trigger: str, state: str, open_rows: Sequence[AnyRow], regulator: str) -> bool:
+    """Whether the write path's deadline checks would let this step through (with the right
+    timing): lapse and abandon need a deadline to have run out, extensions a window to extend."""
+    windows = [r for r in open_rows if r.kind == STATUTORY_WINDOW]
+    if trigger == LAPSE:
+        return any(r.party == Clock.applicant for r in windows)
+    if trigger == Trigger.abandon:
+        return any(r.kind == RESPONSE_DEADLINE and r.code == state for r in open_rows)
+    if trigger in EXTENSIONS:
+        return any((law := law_of(r, regulator)) is not None and law.extended_by == trigger
+                   for r in windows)
+    return True
+
+
+def earliest(trigger: str, open_rows: Sequence[AnyRow]) -> date | None:
+    """The first day a lapse or an abandonment may be recorded: after every applicant deadline."""
+    if trigger not in (LAPSE, Trigger.abandon):
+        return None
+    dues = [r.due_on for r in open_rows if r.party == Clock.applicant
+            and (r.kind == STATUTORY_WINDOW or trigger == Trigger.abandon)]
+    return max(dues) + timedelta(days=1) if dues else None
+
+
 def walk_history(
-    rng: random.Random, regulator: Regulator, assessor: str | None, start: datetime, now: datetime
-) -> tuple[Walk, list[Step]]:
-    """A random walk along the road, stopping when closed or when the next step is in the future."""
+    rng: random.Random, regulator: Regulator, assessor: str | None, start: datetime, now: datetime,
+    standard: Callable[[StandardStage], Standard],
+) -> tuple[Walk, list[Step], list[DeadlineDraft]]:
+    """A random walk along the road, stopping when closed or when the next step is in the future,
+    with the deadlines the write path would record for it (application_id 0: set when stored)."""
     facts = {Fact.health} if regulator.sector is Sector.health else set()
     if assessor:
         facts.add(Fact.third_party_assessment)
@@ -183,31 +287,51 @@ def walk_history(
     steps = [Step(CREATE_TRIGGER, None, None, INITIAL_STATE, start, Role.applicant, {})]
     slow = rng.random() < 0.08  # some regulators' files sit far past their standards
     moment = start
+    every_row: list[DeadlineDraft] = []
+    open_rows: list[DeadlineDraft] = []
+
+    def follow(step: Step, seq: int) -> None:
+        nonlocal open_rows
+        org = organization(step.role, step.trigger, step.from_state or "", regulator, assessor)
+        recorded = RecordedStep(seq, step.trigger, step.from_state, step.to_state,
+                                step.role.value, org, step.occurred_at, step.payload)
+        route = facts | {Fact.decided_by_committee} if step.decided_by_committee else facts
+        opened = follow_step(open_rows, recorded, 0, route, standard, DeadlineDraft,
+                             regulator.slug)
+        every_row.extend(opened)
+        open_rows = [d for d in open_rows + opened if d.status == OPEN]
+
+    follow(steps[0], 1)
     while walk.state not in CLOSED_STATES:
-        options = allowed_triggers(walk.state, walk.facts)
+        options = {t: o for t, o in allowed_triggers(walk.state, walk.facts).items()
+                   if offered(t, walk.state, open_rows, regulator.slug)}
         trigger = _choose(rng, {t: TRIGGER_WEIGHTS.get(t, DEFAULT_WEIGHT) for t in options})
         outcome = None
         if options[trigger]:
             outcome = _choose(rng, {o: OUTCOME_WEIGHTS.get(o, DEFAULT_WEIGHT) for o in options[trigger]})
         clock = STATE_INFO[walk.state].clock
         low, high = CLOCK_DAYS[clock]
-        days = 31 if trigger == LAPSE else rng.randint(low, high)
+        days = rng.randint(low, high)
         if slow and clock is Clock.regulator:
             days *= 3
         moment = moment + timedelta(days=days, minutes=rng.randint(0, 600))
+        first_day = earliest(trigger, open_rows)
+        if first_day is not None and local_date(moment) < first_day:
+            moment = datetime.combine(first_day, time(9, rng.randint(0, 59)), tzinfo=TORONTO)
         if moment > now:
             break
-        payload: dict[str, Any] = {}
-        if outcome in OUTCOMES_NEEDING_REASONS:
-            payload["reasons"] = f"Demo reasons for the decision '{outcome}'."
-        if outcome in OUTCOMES_LISTING_REQUIREMENTS:
-            payload["requirements"] = sorted(rng.sample(SPECIFIC_REQUIREMENTS, rng.randint(1, 2)))
+        day = local_date(moment)
+        fields = step_details(trigger, outcome, walk.state, walk.facts, day, rng, open_rows,
+                              regulator.slug)
+        payload = EventRequest(trigger=trigger, outcome=outcome, expected_version=0,
+                               **fields).payload()
         from_state = walk.state
         fire(walk, trigger, outcome)
         steps.append(Step(trigger, outcome, from_state, walk.state, moment,
                           TRIGGER_ROLES[trigger], payload,
                           Fact.decided_by_committee in walk.facts))
-    return walk, steps
+        follow(steps[-1], len(steps))
+    return walk, steps, every_row
 
 
 def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: int,
@@ -221,8 +345,8 @@ def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: in
     elif step.role is Role.assessor:
         org = assessor or ""
     else:
-        court = step.from_state in COURT_REGISTRY_STATES
-        org = DIVISIONAL_COURT if court else regulator.appeal_body.slug
+        org = organization(step.role, step.trigger, step.from_state or "", regulator,
+                           assessor) or ""
     return cast.staff[(step.role, org)], org
 
 
@@ -269,10 +393,11 @@ def _generate(
             regulator = rng.choices(regulators, weights=weights)[0]
             assessor = rng.choice(regulator.assessors) if regulator.third_party_assessment else None
             start = now - timedelta(days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1440))
-            walk, steps = walk_history(rng, regulator, assessor, start, now)
+            walk, steps, drafts = walk_history(rng, regulator, assessor, start, now,
+                                               standards(regulator))
             applicant = cast.applicants[0] if done + len(plans) < 3 else rng.choice(cast.applicants)
-            plans.append((regulator, assessor, applicant, walk, steps))
-        _insert(session, cast, plans, now, standards)
+            plans.append((regulator, assessor, applicant, walk, steps, drafts))
+        _insert(session, cast, plans, now)
         done += batch
         if progress:
             progress(batch)
@@ -328,10 +453,7 @@ def _fields(draft: DeadlineDraft) -> dict[str, Any]:
     return {name: getattr(draft, name) for name in DEADLINE_FIELDS}
 
 
-def _insert(
-    session: Session, cast: DemoCast, plans: list[Any], now: datetime,
-    standards: Callable[[Regulator], Callable[[StandardStage], Standard]],
-) -> None:
+def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -> None:
     app_rows = [
         {
             "applicant_id": applicant, "regulator": regulator.slug,
@@ -342,7 +464,7 @@ def _insert(
             "version": len(steps), "head_hash": GENESIS_HASH,
             "created_at": steps[0].occurred_at, "updated_at": steps[-1].occurred_at,
         }
-        for regulator, assessor, applicant, walk, steps in plans
+        for regulator, assessor, applicant, walk, steps, _drafts in plans
     ]
     ids = list(session.scalars(
         insert(Application).returning(col(Application.id), sort_by_parameter_order=True)
@@ -353,15 +475,14 @@ def _insert(
     heads: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     deadlines: list[DeadlineDraft] = []
-    for app_id, (regulator, assessor, applicant, _walk, steps) in zip(ids, plans, strict=True):
+    for app_id, (regulator, assessor, applicant, _walk, steps, drafts) in zip(ids, plans,
+                                                                               strict=True):
         assert app_id is not None
         prev_hash = GENESIS_HASH
         first = len(intervals)
-        route = {Fact.health} if regulator.sector is Sector.health else set()
-        if assessor:
-            route.add(Fact.third_party_assessment)
-        standard = standards(regulator)
-        open_deadlines: list[DeadlineDraft] = []
+        for draft in drafts:
+            draft.application_id = app_id
+        deadlines += drafts
         for seq, step in enumerate(steps, start=1):
             actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
             recorded_at = min(step.occurred_at + timedelta(hours=1), now)
@@ -387,12 +508,6 @@ def _insert(
                 "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
                 "business_days": None,
             })
-            facts = route | {Fact.decided_by_committee} if step.decided_by_committee else route
-            recorded = RecordedStep(seq, step.trigger, step.from_state, step.to_state,
-                                    step.role.value, step.occurred_at)
-            opened = follow_step(open_deadlines, recorded, app_id, facts, standard, DeadlineDraft)
-            deadlines += opened
-            open_deadlines = [d for d in open_deadlines + opened if d.status == OPEN]
         heads.append({"id": app_id, "head_hash": prev_hash})
         stays = (Stay(i["seq"], i["stage"], i["clock"], i["entered_at"], i["exited_at"],
                       i["calendar_days"], i["business_days"]) for i in intervals[first:])

@@ -51,3 +51,11 @@ class InvalidRequest(DomainError):
 class IdempotencyKeyReused(DomainError):
     status_code = 422
     code = "idempotency_key_reused"
+
+
+class DeadlineConflict(DomainError):
+    """A step the application's deadlines do not allow now (e.g. a lapse before the last day has
+    passed, an abandonment while the applicant's window is open); names the deadline."""
+
+    status_code = 409
+    code = "deadline_conflict"

@@ -26,7 +26,12 @@ def noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=TORONTO)
 
 
+BACKDATED = "recorded after the fact: a test history on given dates"
+
+
 def on(person: Person, reference: str, trigger: str, day: date, **fields: Any) -> dict[str, Any]:
+    """The step as it happened at noon that day, recorded now (with the reason back-dating needs)."""
+    fields.setdefault("backdated_because", BACKDATED)
     return person.step(reference, trigger, occurred_at=noon(day).isoformat(), **fields)
 
 
@@ -64,7 +69,7 @@ class Cast:
 
     def cno_appeal_dismissed(self, opened: date, dismissed: date) -> str:
         ref = self.cno_refused_by_committee(opened, opened)
-        on(self.applicant, ref, "request_appeal", opened)
+        on(self.applicant, ref, "request_appeal", opened, review_or_hearing="review")
         on(self.hparb, ref, "decide_appeal", dismissed, outcome="dismissed", reasons="Confirmed.")
         return ref
 
@@ -116,8 +121,7 @@ def replay_through_the_write_path(
         actor = Actor(user_id=event.actor_id, role=Role(event.actor_role), organization=event.actor_org)
         request = EventRequest(
             trigger=event.trigger, outcome=event.outcome, expected_version=replay.version,
-            occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
-            requirements=event.payload.get("requirements", []))
+            occurred_at=event.occurred_at, **event.payload)
         replay, _ = apply_event(session, actor, registry, replay.reference, request,
                                 now=event.recorded_at)
         if after_each is not None:
