@@ -35,6 +35,14 @@ def on(person: Person, reference: str, trigger: str, day: date, **fields: Any) -
     return person.step(reference, trigger, occurred_at=noon(day).isoformat(), **fields)
 
 
+def refused_on(person: Person, reference: str, trigger: str, day: date, status: int, error: str,
+               **fields: Any) -> dict[str, Any]:
+    """The step, as of noon that day, refused with this status and error, changing nothing."""
+    fields.setdefault("backdated_because", BACKDATED)
+    return person.refused(reference, trigger, status, error, occurred_at=noon(day).isoformat(),
+                          **fields)
+
+
 class Cast:
     """An applicant and the staff along a health (CNO) and a non-health (PEO) road."""
 
@@ -61,10 +69,28 @@ class Cast:
         on(self.cno, ref, "refer_to_committee", referred, reasons="Doubts on clinical hours.")
         return ref
 
-    def cno_refused_by_committee(self, opened: date, refused: date) -> str:
+    def cno_refused_by_committee(self, opened: date, refused: date, **fields: Any) -> str:
         ref = self.cno_referred(opened, opened)
         on(self.cno, ref, "begin_review", opened)
-        on(self.cno, ref, "issue_decision", refused, outcome="refused", reasons="Hours not shown.")
+        on(self.cno, ref, "issue_decision", refused, outcome="refused", reasons="Hours not shown.",
+           **fields)
+        return ref
+
+    def cno_committee_orders(self, opened: date, decided: date, outcome: str,
+                             **fields: Any) -> str:
+        """The Registration Committee's order, after the applicant waived submissions."""
+        ref = self.cno_referred(opened, opened)
+        on(self.applicant, ref, "waive_submissions", opened, note="No submissions to make.")
+        if outcome == "requirements":
+            fields.setdefault("requirements", ["examination"])
+        on(self.cno, ref, "issue_decision", decided, outcome=outcome,
+           reasons="The committee's reasons.", **fields)
+        return ref
+
+    def cno_before_hparb(self, opened: date) -> str:
+        """A committee refusal appealed to HPARB, which holds a hearing."""
+        ref = self.cno_refused_by_committee(opened, opened)
+        on(self.applicant, ref, "request_appeal", opened, review_or_hearing="hearing")
         return ref
 
     def cno_appeal_dismissed(self, opened: date, dismissed: date) -> str:
@@ -76,6 +102,13 @@ class Cast:
     def peo_submitted(self, day: date) -> str:
         ref = self.applicant.opened_on(noon(day), "peo", "p-eng")
         on(self.applicant, ref, "submit", day)
+        return ref
+
+    def under_review(self, regulator: str, licence_class: str, day: date) -> str:
+        """A self-assessing regulator's application under review from `day`."""
+        ref = self.applicant.opened_on(noon(day), regulator, licence_class)
+        on(self.applicant, ref, "submit", day)
+        on(self.road.regulator(regulator), ref, "begin_review", day)
         return ref
 
 
