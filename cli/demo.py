@@ -34,6 +34,7 @@ from fairtrack.database import unit_of_work
 from flags.service import raise_flags
 from law.calendar import TORONTO, local_date
 from law.road import (
+    BOARD_ORDER,
     CLOSED_STATES,
     COURT_REGISTRY_STATES,
     COURT_TRIGGERS,
@@ -60,7 +61,13 @@ from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.files import Regulator, Sector
 from regulators.registry import DIVISIONAL_COURT, Registry
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.ledger import (
+    GENESIS_HASH,
+    chain_hash,
+    event_content,
+    recorded_business_days,
+    visit_durations,
+)
 from workflow.machine import Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
@@ -302,9 +309,12 @@ def walk_history(
         open_rows = [d for d in open_rows + opened if d.status == OPEN]
 
     follow(steps[0], 1)
+    ordered: str | None = None  # what an appeal board last required of the committee
     while walk.state not in CLOSED_STATES:
         options = {t: o for t, o in allowed_triggers(walk.state, walk.facts).items()
                    if offered(t, walk.state, open_rows, regulator.slug)}
+        if walk.state == BOARD_ORDER and Trigger.issue_decision in options and ordered:
+            options[Trigger.issue_decision] = [ordered]
         trigger = _choose(rng, {t: TRIGGER_WEIGHTS.get(t, DEFAULT_WEIGHT) for t in options})
         outcome = None
         if options[trigger]:
@@ -327,6 +337,8 @@ def walk_history(
                                **fields).payload()
         from_state = walk.state
         fire(walk, trigger, outcome)
+        if trigger == Trigger.decide_appeal:
+            ordered = outcome
         steps.append(Step(trigger, outcome, from_state, walk.state, moment,
                           TRIGGER_ROLES[trigger], payload,
                           Fact.decided_by_committee in walk.facts))
@@ -502,15 +514,18 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
                 last["calendar_days"], last["business_days"] = visit_durations(
                     last["entered_at"], step.occurred_at
                 )
+                last["recorded_business_days"] = recorded_business_days(last["recorded_at"],
+                                                                        recorded_at)
             intervals.append({
                 "application_id": app_id, "regulator": regulator.slug, "seq": seq,
                 "state": info.name, "stage": info.stage.value, "clock": info.clock.value,
                 "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
-                "business_days": None,
+                "business_days": None, "recorded_at": recorded_at, "recorded_business_days": None,
             })
         heads.append({"id": app_id, "head_hash": prev_hash})
         stays = (Stay(i["seq"], i["stage"], i["clock"], i["entered_at"], i["exited_at"],
-                      i["calendar_days"], i["business_days"]) for i in intervals[first:])
+                      i["calendar_days"], i["business_days"], i["recorded_business_days"])
+                 for i in intervals[first:])
         visits += [{"application_id": app_id, "regulator": regulator.slug, **vars(v)}
                    for v in fold_visits(stays)]
     # render_nulls: rows whose None fields differ still go in one executemany, not one by one.

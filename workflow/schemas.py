@@ -197,3 +197,9 @@ class StageClock(BaseModel):
     attributable_business_days: int = Field(
         description="Not on the applicant's clock: the regulator's (or assessor's, tribunal's)"
     )
+    paused_business_days_as_recorded: int = Field(
+        default=0, description="The applicant's clock counted between the events' recordings")
+    attributable_business_days_as_recorded: int = Field(
+        default=0, description="The others' clocks counted between the events' recordings: "
+        "beside the figure counted by the days events say they occurred, it shows what "
+        "back-dating moved")

@@ -31,6 +31,7 @@ from fairtrack.database import transaction
 from fairtrack.errors import DomainError
 from law.calendar import TORONTO, local_date
 from law.road import (
+    BOARD_ORDER,
     CLOSED_STATES,
     EXTENSIONS,
     INITIAL_STATE,
@@ -209,12 +210,18 @@ def request_for(
     day = local_date(occurred_at or utcnow())
     fields = step_details(trigger, outcome, state, facts, day, random.Random(version), open_rows,
                           regulator)
-    if outcome == "requirements":
+    if outcome == "requirements" and trigger == "issue_decision":
         fields["requirements"] = requirements
         if "canadian_experience" in requirements:
             fields["alternatives_accepted"] = False
     return EventRequest(trigger=trigger, expected_version=version, occurred_at=occurred_at,
                         outcome=outcome, backdated_because="a walk through past dates", **fields)
+
+
+def carries_out(step: Step, state: str, ordered: str | None) -> bool:
+    """Where HPARB required an order of the committee, the committee makes that one."""
+    return not (state == BOARD_ORDER and step.trigger == "issue_decision"
+                and step.outcome != ordered)
 
 
 def open_deadlines(sessions: sessionmaker[Session], ref: str) -> list[Deadline]:
@@ -252,10 +259,10 @@ def assert_replay_agrees(sessions: sessionmaker[Session], ref: str, expected: Wa
 
 
 def choose(
-    data: st.DataObject, walk: Walk, may: Callable[[str], bool] = lambda _: True
+    data: st.DataObject, walk: Walk, may: Callable[[Step], bool] = lambda _: True
 ) -> tuple[str, str | None] | None:
     """A step the road offers now and `may` allows (None once closed or nothing is allowed)."""
-    steps = [s for s in available_steps(walk.state, walk.facts) if may(s.trigger)]
+    steps = [s for s in available_steps(walk.state, walk.facts) if may(s)]
     if not steps:
         return None
     # Withdrawing is open everywhere and most decisions close the file: take a closing step one
@@ -286,11 +293,13 @@ def test_walks_stored_through_the_domain_function_replay_to_the_stored_state(
         ref = application.reference
     model = Walk(INITIAL_STATE, application.facts())
     moment = opened
+    ordered: list[str | None] = [None]  # what HPARB last required of the committee
     for _ in range(data.draw(st.integers(0, 25), label="steps")):
         rows = open_deadlines(sessions, ref)
-        # Steps the deadlines allow (with time let pass for a lapse or an abandonment).
-        chosen = choose(data, model,
-                        lambda t, rows=rows: deadlines_allow(t, model.state, rows, slug))
+        # Steps the deadlines allow (with time let pass for a lapse or an abandonment), and the
+        # committee's order as HPARB required it.
+        chosen = choose(data, model, lambda s, rows=rows: deadlines_allow(
+            s.trigger, model.state, rows, slug) and carries_out(s, model.state, ordered[0]))
         if chosen is None:
             break
         trigger, outcome = chosen
@@ -310,6 +319,8 @@ def test_walks_stored_through_the_domain_function_replay_to_the_stored_state(
         with transaction(sessions) as session:
             application, recorded = apply_event(session, actor, registry, ref, request)
         fire(model, trigger, outcome)
+        if trigger == "decide_appeal":
+            ordered[0] = outcome
         assert (recorded.to_state, application.state) == (model.state, model.state)
     hypothesis.event(f"{slug} walk ends in {STATE_INFO[model.state].stage.value}")
     assert_replay_agrees(sessions, ref, model)
@@ -369,8 +380,10 @@ def test_walks_over_the_api_offer_each_person_their_steps_and_replay_to_the_stor
     # No time passes over HTTP: the steps that need a deadline to have passed, or a window to
     # extend, are walked by the domain test above; the scan's lapse is no API caller's.
     timeless = {t for t in TRIGGERS if t not in EXTENSIONS | {"lapse", "abandon"}}
+    ordered: list[str | None] = [None]
     for _ in range(data.draw(st.integers(0, 15), label="steps")):
-        chosen = choose(data, model, timeless.__contains__)
+        chosen = choose(data, model, lambda s: s.trigger in timeless
+                        and carries_out(s, model.state, ordered[0]))
         if chosen is None:
             break
         trigger, outcome = chosen
@@ -390,4 +403,6 @@ def test_walks_over_the_api_offer_each_person_their_steps_and_replay_to_the_stor
             fields["requirements"] = ["language_test"]
         fields = {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
         assert person.step(ref, trigger, **fields)["state"] == fire(model, trigger, outcome)
+        if trigger == "decide_appeal":
+            ordered[0] = outcome
     assert_replay_agrees(road.sessions, ref, model)
