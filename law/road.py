@@ -513,3 +513,55 @@ NEEDS: tuple[Need, ...] = (
 NEEDS_OF: dict[str, tuple[Need, ...]] = {
     t: tuple(n for n in NEEDS if t in n.triggers) for t in TRIGGER_ROLES
 }
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """A rule of the road in words, for docs/law.md: what STEPS and NEEDS encode, and its source."""
+
+    rule: str
+    citation: str
+    source: str  # a key of law.sources.SOURCES
+    status: str  # "confirmed", "to verify" or "project rule"
+
+
+ROUTE_RULES: tuple[RouteRule, ...] = (
+    RouteRule("The registrar registers, or registers with terms the applicant consents to, or "
+              "refers to the Registration Committee (doubts, a proposed refusal, terms not "
+              "accepted); the registrar cannot refuse or set requirements alone",
+              "Health Professions Procedural Code (registration)", "Code",
+              "confirmed (college pages); section numbers to verify"),
+    RouteRule("On a referral the applicant has 30 days for written submissions or a written "
+              "waiver; the committee may take up the file early, but the window runs to its last "
+              "day", "Health Professions Procedural Code s. 15(3)", "Code", "to verify"),
+    RouteRule("Every committee order but a plain registration (a refusal, registration with "
+              "terms, conditions or limitations, an order to complete requirements) may be taken "
+              "to HPARB, a review or a hearing, within 30 days after receiving it",
+              "Health Professions Procedural Code s. 19 or 21", "Code",
+              "confirmed (college pages); section to verify"),
+    RouteRule("HPARB confirms the order (dismissed), requires the committee to make an order it "
+              "could have made (registered, registered_with_conditions, requirements: the "
+              "committee carries it out), or refers the matter back (remitted)",
+              "Health Professions Procedural Code (HPARB's powers)", "Code",
+              "confirmed (HPARB and CPSO pages); section to verify"),
+    RouteRule("A party, the applicant or the college, may appeal HPARB's decision to the "
+              "Divisional Court within 30 days after the order; service of the notice of appeal "
+              "stops the clock", "Health Professions Procedural Code s. 70; Rules of Civil "
+              "Procedure r. 61.04(1)", "Rules of Civil Procedure", "to verify"),
+    RouteRule("A tribunal or the court may extend a window, or reopen one that lapsed, by an "
+              "order with reasons", "Rules of Civil Procedure r. 3.02 (court); HPARB's power to "
+              "verify", "Rules of Civil Procedure", "confirmed for the court; HPARB to verify"),
+    RouteRule("A FARPACTA body's every registration decision but a plain registration (refusal, "
+              "requirements, terms) may go to its internal review or appeal",
+              "FARPACTA s. 9", "FARPACTA", "confirmed"),
+    RouteRule("A FARPACTA body's referral puts the file with its committee, on the body's clock "
+              "and under the internal committee's service standard", "FARPACTA s. 8 (timely "
+              "decisions)", "FARPACTA", "project rule"),
+    RouteRule("The time between submission and the assessor starting is the assessor's",
+              "SPEC 4 (pauses are the applicant's own time only)", "facts", "project rule"),
+    RouteRule("A window lapses only once its last day has fully passed, Ontario time, counted "
+              "from receipt; a regulator cannot abandon a file while the applicant has a window "
+              "open, nor without a response deadline given with its request and passed, and "
+              "written reasons", "issue 9 (no file closed against the law)", "facts",
+              "project rule"),
+)
