@@ -131,3 +131,21 @@ def test_the_openapi_spec_lists_the_refusals(client: TestClient) -> None:
     assert "404" in paths["/api/v1/regulators/{slug}"]["get"]["responses"]
     assert "422" in paths["/api/v1/professions"]["get"]["responses"]
     assert "security" not in paths["/api/v1/regulators"]["get"]
+
+
+def test_the_registry_counts_forty_confirmed_and_two_to_verify_never_forty_two(
+    client: TestClient,
+) -> None:
+    """Issue 9, item 11 (facts s. 1 and s. 2): the Fairness Commissioner oversees 41 bodies; the
+    registry holds 42 files, one non-health row is not on FARPACTA Schedule 1, and which one (OIA
+    or OPPI) is not settled: both are marked."""
+    page = client.get("/api/v1/regulators", params={"limit": 100}).json()
+    assert len(page["items"]) == 42
+    assert page["oversight"] == {
+        "overseen_per_ofc": 41, "confirmed": 40, "to_verify": ["oia", "oppi"],
+        "note": page["oversight"]["note"]}
+    assert "oversees 41" in page["oversight"]["note"] and "42" not in page["oversight"]["note"]
+    marked = {item["slug"]: item["oversight"] for item in page["items"]
+              if item["oversight"] != "confirmed"}
+    assert marked == {"oia": "to_verify", "oppi": "to_verify"}
+    assert client.get("/api/v1/regulators/oppi").json()["oversight"] == "to_verify"
