@@ -79,7 +79,7 @@ def to_verify(data_dir: DataDir = DATA_DIR) -> None:
                        if not r.language_tests_known)
     if unsourced:
         out.print("- **Accepted language tests without a source** (the language_test flag stays "
-                  "silent for them)", highlight=False)
+                  "silent for them)", highlight=False, soft_wrap=True)
         out.print(f"  - {', '.join(unsourced)}", highlight=False, soft_wrap=True, markup=False)
     windows = [w for w in WINDOWS if w.to_verify]
     if windows:
