@@ -364,3 +364,13 @@ def test_the_flags_page_reads_the_references_in_the_same_query(road: Road) -> No
     flag_reads = [s for s in statements if "FROM flags" in s]
     assert len(flag_reads) == 1 and "JOIN applications" in flag_reads[0]
     assert not [s for s in statements if "FROM applications" in s and "flags" not in s]
+
+
+def test_deadline_at_risk_warns_of_a_response_deadline_too(road: Road) -> None:
+    """Issue 9, item 10: the response date given with a request is the applicant's deadline."""
+    cast = Cast(road)
+    ref = peo_under_review(cast, 1)
+    soon = (utcnow() + timedelta(days=3)).date().isoformat()
+    cast.peo.step(ref, "request_information", reasons="Transcripts.", respond_by=soon)
+    (flag,) = flags(road, ref, "deadline_at_risk")
+    assert flag.evidence["deadline"] == "information_requested" and flag.severity == "medium"
