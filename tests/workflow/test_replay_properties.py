@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from accounts.actor import SYSTEM, Actor
 from accounts.models import User
 from casefile.applications import apply_event, create_application
-from cli.demo import earliest, step_details
-from cli.demo import offered as deadlines_allow
+from cli.walks import earliest, step_details
+from cli.walks import offered as deadlines_allow
 from deadlines.models import Deadline
 from deadlines.service import deadlines_of
 from fairtrack.columns import utcnow
