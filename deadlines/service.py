@@ -28,8 +28,6 @@ from law.road import (
 )
 from law.standards import PROJECT_DEFAULT_SOURCE, PROJECT_DEFAULTS, DayCount, StandardStage
 from law.windows import (
-    WINDOWS,
-    NoKnownPeriod,
     SentBy,
     WindowLaw,
     count_from,
@@ -443,14 +441,3 @@ def deadlines_of(session: Session, application_id: int) -> list[Deadline]:
         )
     )
 
-
-def windows_known_for(regulator: str) -> list[WindowLaw]:
-    """Every window a body's applicants may have (the route's and the body's own)."""
-    known = []
-    for law in WINDOWS:
-        try:
-            if window_law(law.code, regulator) is law:
-                known.append(law)
-        except (KeyError, LookupError, NoKnownPeriod):
-            continue
-    return known

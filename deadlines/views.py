@@ -17,7 +17,6 @@ from law.windows import (
     bodies_with,
     calculate,
     count_from,
-    window_law,
 )
 from regulators.files import Sector
 from regulators.registry import Registry
@@ -103,11 +102,3 @@ def calculation(
         citation=law.citation, to_verify=to_verify,
     )
 
-
-def known_window(code: str, regulator: str | None) -> bool:
-    """Whether the calculator gives a last day for this window and body."""
-    try:
-        window_law(code, regulator)
-    except LookupError:
-        return False
-    return True
