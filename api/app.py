@@ -4,7 +4,17 @@ import logging
 
 from fastapi import APIRouter, FastAPI
 
-from api import access, applications, errors, health, oversight, profile, regulators, tokens
+from api import (
+    access,
+    applications,
+    deadlines,
+    errors,
+    health,
+    oversight,
+    profile,
+    regulators,
+    tokens,
+)
 from casefile.registry import sync_on_start
 from fairtrack.database import make_sessionmaker, server_engine
 from fairtrack.migrate import schema_state
@@ -43,6 +53,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     v1.include_router(tokens.router)
     v1.include_router(applications.router)
     v1.include_router(regulators.router)
+    v1.include_router(deadlines.router)
     v1.include_router(oversight.router)
     v1.include_router(profile.router)
     access.include_routers(v1)

@@ -11,6 +11,7 @@ from api.errors import responses
 from casefile import applications as units
 from casefile.detail import ApplicationDetail, application_detail
 from fairtrack.errors import (
+    DeadlineConflict,
     Forbidden,
     IdempotencyKeyReused,
     InvalidRequest,
@@ -97,7 +98,8 @@ def read_application(
     status_code=201,
     response_model=units.EventResult,
     responses=responses(
-        *AUTH, NotFound, InvalidTrigger, VersionConflict, InvalidRequest, IdempotencyKeyReused
+        *AUTH, NotFound, InvalidTrigger, VersionConflict, DeadlineConflict, InvalidRequest,
+        IdempotencyKeyReused,
     ),
 )
 def record_event(

@@ -86,7 +86,8 @@ def prepare(engine: Engine) -> tuple[list[str], Actor, Actor]:
                 version = 1 if trigger == "submit" else 2
                 apply_event(session, actor, registry, reference,
                             EventRequest(trigger=trigger, expected_version=version,
-                                         occurred_at=start))
+                                         occurred_at=start,
+                                         backdated_because="benchmark set-up, a year ago"))
     return references, applicant, regulator
 
 
@@ -153,12 +154,12 @@ def through_raw_sql(engine: Engine, refs: list[str], actors: dict[Role, Actor], 
             entered_aware = entered if entered.tzinfo else entered.replace(tzinfo=UTC)
             days = visit_durations(entered_aware, now)
             cursor.execute(sql("UPDATE stage_intervals SET exited_at = %s, calendar_days = %s, "
-                               "business_days = %s WHERE id = %s"),
-                           (stamp, days[0], days[1], interval_id))
+                               "business_days = %s, recorded_business_days = %s WHERE id = %s"),
+                           (stamp, days[0], days[1], days[1], interval_id))
             cursor.execute(sql(
                 "INSERT INTO stage_intervals (application_id, regulator, seq, state, stage, clock, "
-                "entered_at) VALUES (%s, %s, %s, %s, 'regulator_review', %s, %s)"),
-                (app_id, regulator, version + 1, to_state, clock, stamp))
+                "entered_at, recorded_at) VALUES (%s, %s, %s, %s, 'regulator_review', %s, %s, %s)"),
+                (app_id, regulator, version + 1, to_state, clock, stamp, stamp))
             raw.commit()
             cursor.close()
     finally:

@@ -10,15 +10,23 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from casefile.consequences import follow_event
+from deadlines.service import check_against_deadlines
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.errors import VersionConflict
 from fairtrack.idempotency import fingerprint, recall, remember
+from law.calendar import local_date
 from regulators.registry import Registry
 from workflow.append import append_event, start_log
 from workflow.models import Application, Event
 from workflow.schemas import ApplicationCreate, ApplicationView, EventRequest, EventView
-from workflow.service import check_step, load_application, new_application
+from workflow.service import (
+    check_board_order,
+    check_dates,
+    check_step,
+    load_application,
+    new_application,
+)
 from workflow.views import application_view, event_view
 
 CREATED = 201
@@ -55,8 +63,13 @@ def step(
     request: EventRequest, now: datetime | None,
 ) -> tuple[Application, Event]:
     """Check, append and follow one step on an application already locked by this transaction."""
+    now = now or utcnow()
     check_step(actor, application, registry, request)
-    event = append_event(session, actor, registry, application, request, now or utcnow())
+    check_dates(request, now)
+    check_board_order(session, application, request)
+    check_against_deadlines(session, application, request.trigger, request.payload(),
+                            local_date(request.occurred_at or now))
+    event = append_event(session, actor, registry, application, request, now)
     follow_event(session, registry, application, event)
     return application, event
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
-from deadlines.models import Deadline
 from deadlines.schemas import DeadlineView
 from deadlines.service import deadlines_of, open_windows_of
+from deadlines.views import deadline_view
 from law.road import CLOSED_STATES
 from oversight.expectations import expectation
 from oversight.schemas import Expectation
@@ -36,19 +36,9 @@ def application_detail(
     return ApplicationDetail(
         **base.model_dump(),
         stage_clocks=stage_clocks(session, application.id),
-        deadlines=[
-            deadline_view(d) for d in deadlines_of(session, application.id)
-        ],
+        deadlines=[deadline_view(d, application.regulator)
+                   for d in deadlines_of(session, application.id)],
         expectation=expectation(session, application),
-    )
-
-
-def deadline_view(d: Deadline) -> DeadlineView:
-    return DeadlineView(
-        kind=d.kind, code=d.code, stage=d.stage, party=d.party, days=d.days,
-        counting=d.counting, due_on=d.due_on, starts_on=d.starts_on, status=d.status,
-        legal_basis=d.legal_basis, to_verify=d.to_verify, is_default=d.is_default,
-        paused=d.paused_on is not None,
     )
 
 
@@ -89,7 +79,7 @@ def dashboard(
     windows = open_windows_of(session, [row.id for row in rows if row.id is not None])
     return [
         DashboardRow(application_view(row, actor, registry),
-                     [deadline_view(d) for d in windows.get(row.id or 0, [])])
+                     [deadline_view(d, row.regulator) for d in windows.get(row.id or 0, [])])
         for row in rows
     ], next_cursor
 

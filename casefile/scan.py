@@ -1,4 +1,5 @@
-"""The periodic scan (`fairtrack scan`): close windows that ran out unused, then raise every flag.
+"""The periodic scan (`fairtrack scan`): close windows whose last day has fully passed (Ontario
+time), then raise every flag.
 
 Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
 Each lapse is its own unit of work through the one domain function that writes events.
@@ -14,7 +15,7 @@ from sqlmodel import col
 from accounts.actor import SYSTEM
 from casefile.applications import step
 from deadlines.models import Deadline
-from deadlines.service import STATUTORY_WINDOW
+from deadlines.service import STATUTORY_WINDOW, law_of
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.errors import DomainError
@@ -25,6 +26,12 @@ from regulators.registry import Registry
 from workflow.machine import allowed_triggers
 from workflow.models import Application
 from workflow.schemas import EventRequest
+
+
+def deadline_states(deadline: Deadline, regulator: str) -> frozenset[str]:
+    """The states a window runs in (a lapse step from elsewhere is not this window's)."""
+    law = law_of(deadline, regulator)
+    return law.runs_in if law is not None else frozenset()
 
 
 @dataclass
@@ -50,7 +57,8 @@ def lapse_windows(
             deadline = session.get(Deadline, deadline_id)
             if application is None or deadline is None or deadline.status != "open":
                 continue  # a concurrent scan or event got there first
-            if LAPSE in allowed_triggers(application.state, application.facts()):
+            runs_here = application.state in deadline_states(deadline, application.regulator)
+            if runs_here and LAPSE in allowed_triggers(application.state, application.facts()):
                 request = EventRequest(
                     trigger=LAPSE, expected_version=application.version,
                     note=f"{deadline.code} closed unused: its last day was {due_on.isoformat()}",
@@ -61,9 +69,11 @@ def lapse_windows(
                     continue  # moved meanwhile; the next scan looks again
                 report.lapsed.append(application.reference)
             else:
-                # e.g. the appeal window on a committee's order to complete requirements: the road
-                # has no lapse from there, so the window closes without a step.
-                deadline.status, deadline.closed_on = "lapsed", today
+                # e.g. the appeal window on a committee's order to complete requirements, or a
+                # submissions window while the committee has the file: the road has no lapse from
+                # there, so the window closes without a step (used, if the applicant acted in it).
+                deadline.status = "met" if deadline.acted_on else "lapsed"
+                deadline.closed_on = today
                 report.expired += 1
 
 

@@ -1,15 +1,16 @@
 """Synthetic but realistic histories: many applications walked through the real machine, bulk-inserted.
 
-Every history is a random walk through the same road the API enforces, hash-chained and projected
-with the same functions, so `fairtrack verify` passes on demo data. Its deadlines come from the write
-path's own deadline function, step by step, and the flags from the same rules, once at the end.
+Every history is a random walk through the same road the API enforces (cli/walks.py), hash-chained
+and projected with the same functions, so `fairtrack verify` passes on demo data. Its deadlines come
+from the write path's own deadline function, step by step, and the flags from the same rules, once
+at the end.
 """
 
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -17,30 +18,14 @@ from sqlmodel import col
 
 from accounts.models import User
 from accounts.security import hash_password
+from cli.walks import Step, choose, organization, walk_history
 from deadlines.models import Deadline
-from deadlines.service import OPEN, DeadlineDraft, Standard, follow_step, standard_of
+from deadlines.service import DeadlineDraft, Standard, standard_of
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from flags.service import raise_flags
 from law.calendar import local_date
-from law.road import (
-    CLOSED_STATES,
-    COURT_REGISTRY_STATES,
-    CREATE_TRIGGER,
-    FIXES_RULES_VERSION,
-    INITIAL_STATE,
-    LAPSE,
-    OUTCOMES_LISTING_REQUIREMENTS,
-    OUTCOMES_NEEDING_REASONS,
-    STATE_INFO,
-    TRIGGER_ROLES,
-    Clock,
-    Fact,
-    Outcome,
-    Requirement,
-    Role,
-    Trigger,
-)
+from law.road import FIXES_RULES_VERSION, STATE_INFO, Fact, Role
 from law.standards import StandardStage
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
@@ -51,37 +36,15 @@ from workflow.ledger import (
     GENESIS_HASH,
     chain_hash,
     event_content,
+    recorded_business_days,
     visit_durations,
 )
-from workflow.machine import Walk, allowed_triggers, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.visits import Stay, fold_visits
 
 DEMO_PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - documented in README; demo data only
 DEMO_DOMAIN = "demo.fairtrack.example"
 BATCH = 1000
-
-# How often a history takes each step where it has a choice. A trigger not listed (a new one) is
-# taken with DEFAULT_WEIGHT, so that adding a step to the road needs no change here.
-DEFAULT_WEIGHT = 0.3
-T, Out = Trigger, Outcome
-TRIGGER_WEIGHTS: dict[str, float] = {
-    T.submit: 1.0, T.start_assessment: 1.0, T.request_documents: 0.15, T.complete_assessment: 0.85,
-    T.begin_review: 1.0, T.request_information: 0.2, T.provide_information: 1.0,
-    T.refer_to_committee: 0.2, T.issue_decision: 0.8, T.request_appeal: 0.4, T.open_hearing: 0.6,
-    T.decide_appeal: 0.4, T.file_court_appeal: 0.35, T.record_court_filing: 0.05,
-    T.decide_court: 0.5, T.lapse: 0.6, T.abandon: 0.03, T.withdraw: 0.006,
-}
-OUTCOME_WEIGHTS: dict[str, float] = {
-    Out.registered: 0.62, Out.registered_with_conditions: 0.08, Out.requirements: 0.15, Out.refused: 0.15,
-    Out.dismissed: 0.6, Out.allowed: 0.2, Out.remitted: 0.2,
-}
-SPECIFIC_REQUIREMENTS = [r.value for r in Requirement if r is not Requirement.other]
-# Days a step takes, by whose clock is running: (low, high).
-CLOCK_DAYS = {
-    Clock.applicant: (2, 40), Clock.assessor: (10, 80), Clock.regulator: (5, 110),
-    Clock.tribunal: (40, 300), Clock.none: (0, 0),
-}
 
 
 @dataclass
@@ -151,72 +114,6 @@ def _ensure_users(session: Session, registry: Registry, applicants: int) -> Demo
     return cast
 
 
-@dataclass
-class Step:
-    trigger: str
-    outcome: str | None
-    from_state: str | None
-    to_state: str
-    occurred_at: datetime
-    role: Role
-    payload: dict[str, Any]
-    decided_by_committee: bool = False  # the route fact after this step
-
-
-class RecordedStep(NamedTuple):
-    """A demo step as the deadline functions see an event (deadlines.service.Step)."""
-
-    seq: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    actor_role: str
-    occurred_at: datetime
-
-
-def _choose(rng: random.Random, options: dict[str, float]) -> str:
-    names = list(options)
-    return rng.choices(names, weights=[options[n] for n in names])[0]
-
-
-def walk_history(
-    rng: random.Random, regulator: Regulator, assessor: str | None, start: datetime, now: datetime
-) -> tuple[Walk, list[Step]]:
-    """A random walk along the road, stopping when closed or when the next step is in the future."""
-    facts = {Fact.health} if regulator.sector is Sector.health else set()
-    if assessor:
-        facts.add(Fact.third_party_assessment)
-    walk = Walk(INITIAL_STATE, facts)
-    steps = [Step(CREATE_TRIGGER, None, None, INITIAL_STATE, start, Role.applicant, {})]
-    slow = rng.random() < 0.08  # some regulators' files sit far past their standards
-    moment = start
-    while walk.state not in CLOSED_STATES:
-        options = allowed_triggers(walk.state, walk.facts)
-        trigger = _choose(rng, {t: TRIGGER_WEIGHTS.get(t, DEFAULT_WEIGHT) for t in options})
-        outcome = None
-        if options[trigger]:
-            outcome = _choose(rng, {o: OUTCOME_WEIGHTS.get(o, DEFAULT_WEIGHT) for o in options[trigger]})
-        clock = STATE_INFO[walk.state].clock
-        low, high = CLOCK_DAYS[clock]
-        days = 31 if trigger == LAPSE else rng.randint(low, high)
-        if slow and clock is Clock.regulator:
-            days *= 3
-        moment = moment + timedelta(days=days, minutes=rng.randint(0, 600))
-        if moment > now:
-            break
-        payload: dict[str, Any] = {}
-        if outcome in OUTCOMES_NEEDING_REASONS:
-            payload["reasons"] = f"Demo reasons for the decision '{outcome}'."
-        if outcome in OUTCOMES_LISTING_REQUIREMENTS:
-            payload["requirements"] = sorted(rng.sample(SPECIFIC_REQUIREMENTS, rng.randint(1, 2)))
-        from_state = walk.state
-        fire(walk, trigger, outcome)
-        steps.append(Step(trigger, outcome, from_state, walk.state, moment,
-                          TRIGGER_ROLES[trigger], payload,
-                          Fact.decided_by_committee in walk.facts))
-    return walk, steps
-
-
 def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: int,
            cast: DemoCast) -> tuple[int | None, str | None]:
     if step.role is Role.applicant:
@@ -228,8 +125,8 @@ def _actor(step: Step, regulator: Regulator, assessor: str | None, applicant: in
     elif step.role is Role.assessor:
         org = assessor or ""
     else:
-        court = step.from_state in COURT_REGISTRY_STATES
-        org = DIVISIONAL_COURT if court else regulator.appeal_body.slug
+        org = organization(step.role, step.trigger, step.from_state or "", regulator,
+                           assessor) or ""
     return cast.staff[(step.role, org)], org
 
 
@@ -276,10 +173,11 @@ def _generate(
             regulator = rng.choices(regulators, weights=weights)[0]
             assessor = rng.choice(regulator.assessors) if regulator.third_party_assessment else None
             start = now - timedelta(days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1440))
-            walk, steps = walk_history(rng, regulator, assessor, start, now)
+            walk, steps, drafts = walk_history(rng, regulator, assessor, start, now,
+                                               standards(regulator))
             applicant = cast.applicants[0] if done + len(plans) < 3 else rng.choice(cast.applicants)
-            plans.append((regulator, assessor, applicant, walk, steps))
-        _insert(session, cast, plans, now, standards)
+            plans.append((regulator, assessor, applicant, walk, steps, drafts))
+        _insert(session, cast, plans, now)
         done += batch
         if progress:
             progress(batch)
@@ -306,12 +204,12 @@ def _ensure_profiles(session: Session, rng: random.Random, applicants: list[int]
     for user_id in applicants:
         if user_id in have:
             continue
-        status = ImmigrationStatus(_choose(rng, {s.value: w for s, w in DEMO_STATUSES.items()}))
+        status = ImmigrationStatus(choose(rng, {s.value: w for s, w in DEMO_STATUSES.items()}))
         abroad = status is ImmigrationStatus.abroad
         arrived = None if abroad else (now - timedelta(days=rng.randint(30, 3650))).date()
         rows.append({
             "user_id": user_id, "immigration_status": status.value,
-            "country_of_education": _choose(rng, DEMO_COUNTRIES),
+            "country_of_education": choose(rng, DEMO_COUNTRIES),
             "started_before_arrival": True if abroad else rng.random() < 0.3,
             "arrival_date": arrived,
             "language_test": rng.choice(IRCC_LANGUAGE_TESTS) if rng.random() < 0.7 else None,
@@ -335,10 +233,7 @@ def _fields(draft: DeadlineDraft) -> dict[str, Any]:
     return {name: getattr(draft, name) for name in DEADLINE_FIELDS}
 
 
-def _insert(
-    session: Session, cast: DemoCast, plans: list[Any], now: datetime,
-    standards: Callable[[Regulator], Callable[[StandardStage], Standard]],
-) -> None:
+def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -> None:
     app_rows = [
         {
             "applicant_id": applicant, "regulator": regulator.slug,
@@ -349,7 +244,7 @@ def _insert(
             "version": len(steps), "head_hash": GENESIS_HASH,
             "created_at": steps[0].occurred_at, "updated_at": steps[-1].occurred_at,
         }
-        for regulator, assessor, applicant, walk, steps in plans
+        for regulator, assessor, applicant, walk, steps, _drafts in plans
     ]
     ids = list(session.scalars(
         insert(Application).returning(col(Application.id), sort_by_parameter_order=True)
@@ -360,17 +255,15 @@ def _insert(
     heads: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     deadlines: list[DeadlineDraft] = []
-    for app_row, app_id, (regulator, assessor, applicant, _walk, steps) in zip(
+    for app_row, app_id, (regulator, assessor, applicant, _walk, steps, drafts) in zip(
         app_rows, ids, plans, strict=True
     ):
         assert app_id is not None
         prev_hash = GENESIS_HASH
         first = len(intervals)
-        route = {Fact.health} if regulator.sector is Sector.health else set()
-        if assessor:
-            route.add(Fact.third_party_assessment)
-        standard = standards(regulator)
-        open_deadlines: list[DeadlineDraft] = []
+        for draft in drafts:
+            draft.application_id = app_id
+        deadlines += drafts
         for seq, step in enumerate(steps, start=1):
             actor_id, actor_org = _actor(step, regulator, assessor, applicant, cast)
             recorded_at = min(step.occurred_at + timedelta(hours=1), now)
@@ -394,21 +287,18 @@ def _insert(
                 last["calendar_days"], last["business_days"] = visit_durations(
                     last["entered_at"], step.occurred_at
                 )
+                last["recorded_business_days"] = recorded_business_days(last["recorded_at"],
+                                                                        recorded_at)
             intervals.append({
                 "application_id": app_id, "regulator": regulator.slug, "seq": seq,
                 "state": info.name, "stage": info.stage.value, "clock": info.clock.value,
                 "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
-                "business_days": None,
+                "business_days": None, "recorded_at": recorded_at, "recorded_business_days": None,
             })
-            facts = route | {Fact.decided_by_committee} if step.decided_by_committee else route
-            recorded = RecordedStep(seq, step.trigger, step.from_state, step.to_state,
-                                    step.role.value, step.occurred_at)
-            opened = follow_step(open_deadlines, recorded, app_id, facts, standard, DeadlineDraft)
-            deadlines += opened
-            open_deadlines = [d for d in open_deadlines + opened if d.status == OPEN]
         heads.append({"id": app_id, "head_hash": prev_hash})
         stays = (Stay(i["seq"], i["stage"], i["clock"], i["entered_at"], i["exited_at"],
-                      i["calendar_days"], i["business_days"]) for i in intervals[first:])
+                      i["calendar_days"], i["business_days"], i["recorded_business_days"])
+                 for i in intervals[first:])
         visits += [{"application_id": app_id, "regulator": regulator.slug, **vars(v)}
                    for v in fold_visits(stays)]
     # render_nulls: rows whose None fields differ still go in one executemany, not one by one.

@@ -10,6 +10,7 @@ from rich.progress import Progress
 
 from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
+from cli.deadline import deadline
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
@@ -29,6 +30,7 @@ app.add_typer(users, name="users")
 app.add_typer(regulators_app, name="regulators")
 app.add_typer(keys_app, name="keys")
 app.add_typer(law_app, name="law")
+app.command()(deadline)
 err = Console(stderr=True)
 
 

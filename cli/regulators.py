@@ -10,6 +10,7 @@ from casefile.registry import sync as sync_registry
 from cli.database import open_session
 from law.windows import WINDOWS
 from regulators.registry import DATA_DIR, Registry, RegistryError, load_registry
+from regulators.views import oversight_count
 
 app = typer.Typer(help="The regulator registry: check and load its data files.",
                   no_args_is_help=True)
@@ -39,9 +40,13 @@ def check(data_dir: DataDir = DATA_DIR) -> None:
         1 for r in registry.regulators.values() for s in r.service_standards if s.is_default
     )
     to_verify = sum(len(r.to_verify) for r in registry.regulators.values())
+    count = oversight_count(registry)
+    unsettled = f" + {len(count.to_verify)} to verify ({', '.join(count.to_verify)})"
     out.print(
-        f"{len(registry.regulators)} regulators and {len(registry.assessors)} assessors valid; "
-        f"{defaults} service standards are project defaults; {to_verify} facts to verify",
+        f"{count.confirmed} regulators confirmed under the Fairness Commissioner's oversight"
+        f"{unsettled if count.to_verify else ''} and {len(registry.assessors)} assessors valid "
+        f"(the Commissioner oversees {count.overseen_per_ofc}); {defaults} service standards "
+        f"are project defaults; {to_verify} facts to verify",
         highlight=False, soft_wrap=True,
     )
 
@@ -70,10 +75,15 @@ def to_verify(data_dir: DataDir = DATA_DIR) -> None:
             out.print(f"- **{acronym}** (`{slug}.toml`)", highlight=False, soft_wrap=True)
             for note in notes:
                 out.print(f"  - {note}", highlight=False, soft_wrap=True, markup=False)
+    unsourced = sorted(r.acronym for r in registry.regulators.values()
+                       if not r.language_tests_known)
+    if unsourced:
+        out.print("- **Accepted language tests without a source** (the language_test flag stays "
+                  "silent for them)", highlight=False, soft_wrap=True)
+        out.print(f"  - {', '.join(unsourced)}", highlight=False, soft_wrap=True, markup=False)
     windows = [w for w in WINDOWS if w.to_verify]
     if windows:
-        out.print("- **Statutory windows** (`deadlines/law.py`; every health college)",
-                  highlight=False)
+        out.print("- **Windows** (`law/windows.py`; docs/law.md)", highlight=False)
         for window in windows:
             out.print(f"  - {window.kind.value} ({window.citation}): {window.to_verify}",
                       highlight=False, soft_wrap=True, markup=False)

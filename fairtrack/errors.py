@@ -69,3 +69,11 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class DeadlineConflict(DomainError):
+    """A step the application's deadlines do not allow now (e.g. a lapse before the last day has
+    passed, an abandonment while the applicant's window is open); names the deadline."""
+
+    status_code = 409
+    code = "deadline_conflict"

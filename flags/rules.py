@@ -28,20 +28,29 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from deadlines.models import Deadline
-from deadlines.service import SERVICE_STANDARD, STATUTORY_WINDOW
+from deadlines.service import RESPONSE_DEADLINE, SERVICE_STANDARD, STATUTORY_WINDOW
 from flags.models import Flag
 from law.calendar import business_days_between, local_date
 from law.fairness import (
+    ALTERNATIVES_RULE,
     AT_RISK_DAYS,
+    BACKDATING_TOLERANCE_DAYS,
+    CANADIAN_EXPERIENCE_BAN_FROM,
     CANADIAN_EXPERIENCE_RULE,
     DELAY_GRADES,
+    HEALTH_CANADIAN_EXPERIENCE_RULE,
     LANGUAGE_TEST_RULE,
     REASONS_RULE,
-    RECORDING_LAG_DAYS,
+    SUBMISSIONS_RULE,
     URGENT_DAYS,
+    WRITTEN_DECISION_DAYS,
+    WRITTEN_DECISION_FROM,
+    WRITTEN_DECISION_RULE,
 )
-from law.road import CLOSED_STATES, Outcome, Requirement
+from law.road import CLOSED_STATES, Clock, Outcome, Requirement, Trigger
+from law.windows import WindowKind
 from profiles.models import ApplicantProfile
+from regulators.files import ExemptionStatus
 from regulators.registry import Registry
 from workflow.models import Application, Event
 
@@ -132,6 +141,8 @@ def statutory_limit(
         assert d.closed_on is not None
         what = ("acted on after the window's last day" if d.status == "late"
                 else "ended by another party before the window's last day")
+        if d.status == "cut_short" and d.code == WindowKind.committee_submissions:
+            what = f"decided before the last day without a written waiver: {SUBMISSIONS_RULE}"
         evidence = {**_deadline_evidence(d), "finding": what, "closed_on": d.closed_on.isoformat(),
                     "closed_by_event": d.closed_seq}
         severity = "high" if d.status == "cut_short" else "medium"
@@ -143,9 +154,10 @@ def statutory_limit(
 def deadline_at_risk(
     session: Session, _: Registry, today: date, application_id: int | None
 ) -> list[Finding]:
-    """An applicant's statutory window still open and closing within AT_RISK_DAYS."""
+    """An applicant's window or response deadline still open and closing within AT_RISK_DAYS."""
     query = _deadlines(application_id, "deadline_at_risk", growing=True).where(
-        col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == "open",
+        col(Deadline.kind).in_((STATUTORY_WINDOW, RESPONSE_DEADLINE)),
+        col(Deadline.party) == Clock.applicant.value, col(Deadline.status) == "open",
         col(Deadline.due_on) >= today, col(Deadline.due_on) <= today + timedelta(days=AT_RISK_DAYS),
     )
     found = []
@@ -173,34 +185,70 @@ def _event_evidence(e: Event) -> dict[str, Any]:
             "actor_role": e.actor_role, "actor_organization": e.actor_org}
 
 
+def _canadian_experience_finding(
+    e: Event, regulator: str, health: bool, registry: Registry
+) -> Finding | None:
+    """A decision requiring Canadian experience, judged by the law of its route on its day."""
+    if e.payload.get("alternatives_accepted") is True:
+        return None  # FARPACTA s. 10.2(1.1), O. Reg. 378/23: not a violation
+    decided = local_date(e.occurred_at)
+    if not health and decided < CANADIAN_EXPERIENCE_BAN_FROM:
+        return None  # the ban applies to decisions from 2 December 2023 (FARPACTA s. 10.2)
+    rules = registry.regulator(regulator)
+    status, record = rules.exemption_on(decided) if rules else (ExemptionStatus.unknown, None)
+    evidence = {**_event_evidence(e), "requirements": e.payload.get("requirements"),
+                "alternatives_accepted": e.payload.get("alternatives_accepted"),
+                "alternatives_rule": ALTERNATIVES_RULE, "exemption_status": status.value,
+                "exemption_granted": status is ExemptionStatus.granted,
+                "exemption_scope": record.scope if record else None,
+                "exemption_source": record.source if record else None}
+    if health:
+        # The Code's rule and its date are to verify: the flag says so and is never high.
+        evidence |= {"rule": HEALTH_CANADIAN_EXPERIENCE_RULE, "to_verify": True}
+        severity = "low" if status is ExemptionStatus.granted else "medium"
+    else:
+        evidence |= {"rule": CANADIAN_EXPERIENCE_RULE,
+                     "ban_from": CANADIAN_EXPERIENCE_BAN_FROM.isoformat()}
+        severity = {ExemptionStatus.granted: "low", ExemptionStatus.unknown: "medium"}.get(
+            status, "high")
+    if status is ExemptionStatus.unknown:
+        evidence["needs_review"] = "no dated record of the regulator's exemption status"
+    return Finding(e.application_id, regulator, "canadian_experience", f"event:{e.seq}",
+                   severity, evidence)
+
+
 def canadian_experience(
     session: Session, registry: Registry, _: date, application_id: int | None
 ) -> list[Finding]:
-    """A decision requiring Canadian work experience; high when the regulator holds no exemption."""
-    query = _events(application_id, "canadian_experience").where(
-        col(Event.outcome) == Outcome.requirements,
-        cast(col(Event.payload), String).like('%"canadian_experience"%'),
+    """A decision requiring Canadian work experience without accepting international alternatives:
+    for a FARPACTA body from 2 December 2023, high when a dated record shows no exemption, medium
+    (needs review) when its exemption status is unknown; for a health college, medium at most until
+    the Code's rule is verified."""
+    query = (
+        select(Event, col(Application.regulator), col(Application.health_route))
+        .join(Application, col(Application.id) == col(Event.application_id))
+        .where(_for(application_id),
+               _not_flagged("canadian_experience", col(Event.application_id), EVENT_OCCURRENCE),
+               col(Event.outcome) == Outcome.requirements,
+               cast(col(Event.payload), String).like('%"canadian_experience"%'))
     )
     found = []
-    for e, regulator in session.execute(query):
+    for e, regulator, health in session.execute(query):
         if Requirement.canadian_experience not in (e.payload.get("requirements") or []):
             continue
-        rules = registry.regulator(regulator)
-        exemption = rules.canadian_experience_exemption if rules else None
-        granted = bool(exemption and exemption.granted)
-        evidence = {**_event_evidence(e), "requirements": e.payload.get("requirements"),
-                    "rule": CANADIAN_EXPERIENCE_RULE, "exemption_granted": granted,
-                    "exemption_scope": exemption.scope if exemption else None}
-        found.append(Finding(e.application_id, regulator, "canadian_experience", f"event:{e.seq}",
-                             "medium" if granted else "high", evidence))
+        finding = _canadian_experience_finding(e, regulator, bool(health), registry)
+        if finding is not None:
+            found.append(finding)
     return found
 
 
 def no_reasons(session: Session, _: Registry, __: date, application_id: int | None) -> list[Finding]:
-    """A refusal, a dismissal or conditions recorded without written reasons."""
+    """A refusal, a dismissal or conditions recorded without written reasons or the decision
+    document (refused at the door since issue 9; this reads records made before)."""
     reasons = func.trim(func.coalesce(col(Event.payload)["reasons"].as_string(), literal("")))
+    documents = cast(col(Event.payload), String).like('%"documents"%')
     query = _events(application_id, "no_reasons").where(
-        col(Event.outcome).in_(tuple(NO_REASONS_SEVERITY)), reasons == ""
+        col(Event.outcome).in_(tuple(NO_REASONS_SEVERITY)), reasons == "", ~documents
     )
     return [
         Finding(e.application_id, regulator, "no_reasons", f"event:{e.seq}",
@@ -212,7 +260,8 @@ def no_reasons(session: Session, _: Registry, __: date, application_id: int | No
 def recording_lag(
     session: Session, _: Registry, __: date, application_id: int | None
 ) -> list[Finding]:
-    """An event recorded more than RECORDING_LAG_DAYS business days after it occurred."""
+    """An event back-dated: recorded more than the tolerance (BACKDATING_TOLERANCE_DAYS business
+    days) after the day it says it occurred. High: it moves time from one clock to another."""
     # 11 business days span at least 15 calendar days: SQL keeps those over 14, Python counts.
     if session.get_bind().dialect.name == "postgresql":
         lagging = col(Event.recorded_at) - col(Event.occurred_at) > timedelta(days=14)
@@ -221,12 +270,44 @@ def recording_lag(
     found = []
     for e, regulator in session.execute(_events(application_id, "recording_lag").where(lagging)):
         lag = business_days_between(local_date(e.occurred_at), local_date(e.recorded_at))
-        if lag <= RECORDING_LAG_DAYS:
+        if lag <= BACKDATING_TOLERANCE_DAYS:
             continue
         evidence = {**_event_evidence(e), "business_days_late": lag,
-                    "rule": f"project default: {RECORDING_LAG_DAYS} business days (facts s. 7)"}
+                    "backdated_because": e.payload.get("backdated_because"),
+                    "rule": f"project default: a tolerance of {BACKDATING_TOLERANCE_DAYS} business "
+                    "days (facts s. 7); beyond it, a written reason and this flag"}
         found.append(Finding(e.application_id, regulator, "recording_lag", f"event:{e.seq}",
-                             "medium" if lag > 3 * RECORDING_LAG_DAYS else "low", evidence))
+                             "high", evidence))
+    return found
+
+
+def written_decision_late(
+    session: Session, _: Registry, __: date, application_id: int | None
+) -> list[Finding]:
+    """A FARPACTA body's decision whose written form was sent more than WRITTEN_DECISION_DAYS
+    business days after it was made (O. Reg. 479/24)."""
+    sent = col(Event.payload)["sent_on"].as_string()
+    query = (
+        select(Event, col(Application.regulator))
+        .join(Application, col(Application.id) == col(Event.application_id))
+        .where(_for(application_id), col(Application.health_route).is_(False),
+               _not_flagged("written_decision_late", col(Event.application_id), EVENT_OCCURRENCE),
+               col(Event.trigger) == Trigger.issue_decision, sent.is_not(None))
+    )
+    found = []
+    for e, regulator in session.execute(query):
+        decided = local_date(e.occurred_at)
+        if decided < WRITTEN_DECISION_FROM:
+            continue
+        sent_on = date.fromisoformat(e.payload["sent_on"])
+        days = business_days_between(decided, sent_on)
+        if days <= WRITTEN_DECISION_DAYS:
+            continue
+        evidence = {**_event_evidence(e), "sent_on": sent_on.isoformat(),
+                    "business_days_to_send": days, "rule": WRITTEN_DECISION_RULE,
+                    "to_verify": "section and in-force date of O. Reg. 479/24"}
+        found.append(Finding(e.application_id, regulator, "written_decision_late",
+                             f"event:{e.seq}", "medium", evidence))
     return found
 
 
@@ -243,8 +324,8 @@ def language_test(
         if regulator is None:
             continue
         accepted = regulator.accepted_language_tests
-        if not accepted:  # the registry records no list: nothing to compare with
-            continue
+        if not regulator.language_tests_known:
+            continue  # no list with its source: the regulator is to verify; no guess is flagged
         query = (
             select(col(Application.id), col(ApplicantProfile.language_test))
             .join(ApplicantProfile, col(ApplicantProfile.user_id) == col(Application.applicant_id))
@@ -259,6 +340,7 @@ def language_test(
         )
         for app_id, test in session.execute(query):
             evidence = {"language_test": test, "accepted_by_regulator": accepted,
+                        "accepted_list_source": regulator.accepted_language_tests_source,
                         "rule": LANGUAGE_TEST_RULE}
             assert app_id is not None
             found.append(Finding(app_id, slug, "language_test", f"test:{test}", "medium", evidence))
@@ -273,13 +355,14 @@ RULES: dict[str, Rule] = {
     "language_test": language_test,
     "no_reasons": no_reasons,
     "recording_lag": recording_lag,
+    "written_decision_late": written_decision_late,
 }
 FLAG_KINDS = tuple(RULES)
 
 
 def _lags(event: Event) -> bool:
     lag = business_days_between(local_date(event.occurred_at), local_date(event.recorded_at))
-    return lag > RECORDING_LAG_DAYS
+    return lag > BACKDATING_TOLERANCE_DAYS
 
 
 # Rules whose condition only an event of a certain kind can newly make true. On the write path the
@@ -291,6 +374,8 @@ EVENT_CAN_RAISE: dict[str, Callable[[Event], bool]] = {
     and Requirement.canadian_experience in (e.payload.get("requirements") or []),
     "no_reasons": lambda e: e.outcome in NO_REASONS_SEVERITY,
     "recording_lag": _lags,
+    "written_decision_late": lambda e: e.trigger == Trigger.issue_decision
+    and "sent_on" in e.payload,
     # The profile's test is checked when the profile is saved; an application, when it is opened.
     "language_test": lambda e: e.seq == 1,
 }

@@ -1,4 +1,4 @@
-"""Ontario calendars: the Legislation Act, 2006 holidays, the three ways FairTrack counts days.
+"""Ontario calendars: one holiday list per counting rule, and the three ways FairTrack counts days.
 
 Sources (../shared/facts/ontario.md s. 5):
 - Legislation Act, 2006 ss. 87-88 (confirmed): the holidays are every Sunday, New Year's Day, Family
@@ -9,8 +9,15 @@ Sources (../shared/facts/ontario.md s. 5):
   Sunday; s. 88(5) Christmas on a Saturday makes the Monday a holiday too, on a Sunday the Tuesday.
 - Legislation Act, 2006 s. 89 (to verify wording): time ending on a holiday runs to the next day
   that is not one.
-- Rules of Civil Procedure (to verify): the first day is excluded and the last included; their
-  "holiday" also includes every Saturday.
+- Rules of Civil Procedure, r. 1.03 (read in a tribunal's practice notice; wording to verify): the
+  Rules' own "holiday" list, used for Divisional Court time: every Saturday and Sunday, New Year's
+  Day, Family Day, Good Friday, Easter Monday, Victoria Day, Canada Day, the Civic Holiday, Labour
+  Day, Thanksgiving Day, Remembrance Day, Christmas Day, Boxing Day and proclaimed days. Its own
+  substitutions: New Year's Day, Canada Day or Remembrance Day on a Saturday or Sunday makes the
+  following Monday a holiday; Christmas Day on a Saturday or Sunday makes the following Monday and
+  Tuesday holidays; Christmas Day on a Friday makes the following Monday a holiday.
+- Rules of Civil Procedure, r. 3.01 (confirmed): the first day is excluded and the last included; a
+  period whose last day is a holiday ends on the next day that is not one.
 - Project default (not law, facts s. 7): business days are Monday to Friday less the Act's holidays
   and the Civic Holiday.
 
@@ -19,13 +26,14 @@ Day and applies other observance rules. The tests check the movable feasts here 
 """
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 TORONTO = ZoneInfo("America/Toronto")
-MONDAY, TUESDAY, SATURDAY, SUNDAY = 0, 1, 5, 6
+MONDAY, TUESDAY, FRIDAY, SATURDAY, SUNDAY = 0, 1, 4, 5, 6
 # Days fixed as holidays by proclamation (Legislation Act s. 87): none recorded. A proclamation is a
 # one-line addition here, e.g. date(2022, 9, 19): "National Day of Mourning (proclaimed)".
 PROCLAIMED: dict[date, str] = {}
@@ -35,8 +43,56 @@ class DayRule(StrEnum):
     """Which calendar a period is counted on."""
 
     legislation_act = "legislation_act"  # Legislation Act, 2006 ss. 87-89: Saturdays count
-    civil_procedure = "civil_procedure"  # Rules of Civil Procedure: Saturdays are holidays too
+    civil_procedure = "civil_procedure"  # Rules of Civil Procedure r. 1.03 and r. 3.01
     project_business = "project_business"  # Mon-Fri less Act holidays and the Civic Holiday
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """How one calendar counts a period, said the way docs/law.md and the calculator say it."""
+
+    rule: DayRule
+    name: str
+    holidays: str
+    counting: str
+    citation: str
+    source: str  # a key of law.sources.SOURCES
+    to_verify: str | None
+
+
+COUNTING_RULES: dict[DayRule, CountingRule] = {
+    DayRule.legislation_act: CountingRule(
+        DayRule.legislation_act, "Legislation Act, 2006",
+        "every Sunday, New Year's Day, Family Day, Good Friday, Easter Monday, Victoria Day, Canada "
+        "Day, Labour Day, Thanksgiving Day, Remembrance Day, Christmas Day, Boxing Day and "
+        "proclaimed days; s. 88 substitutions (New Year's Day on a Sunday: the Monday too; Canada "
+        "Day is 2 July when 1 July is a Sunday; Christmas on a Saturday: the Monday too, on a "
+        "Sunday: the Tuesday too). Saturdays and the Civic Holiday are not holidays",
+        "the first day excluded, the last included (s. 89(3)); a last day on a holiday moves to "
+        "the next day that is not one (s. 89)",
+        "Legislation Act, 2006 ss. 87-89", "Legislation Act",
+        "s. 89 wording to verify (ss. 87-88 and s. 89(3) confirmed)",
+    ),
+    DayRule.civil_procedure: CountingRule(
+        DayRule.civil_procedure, "Rules of Civil Procedure",
+        "every Saturday and Sunday, New Year's Day, Family Day, Good Friday, Easter Monday, "
+        "Victoria Day, Canada Day, the Civic Holiday, Labour Day, Thanksgiving Day, Remembrance "
+        "Day, Christmas Day, Boxing Day and proclaimed days; r. 1.03 substitutions (New Year's "
+        "Day, Canada Day or Remembrance Day on a weekend: the following Monday; Christmas on a "
+        "weekend: the following Monday and Tuesday; Christmas on a Friday: the following Monday)",
+        "the first day excluded, the last included; a last day on a holiday moves to the next "
+        "day that is not one (r. 3.01)",
+        "Rules of Civil Procedure, r. 1.03 (holiday) and r. 3.01 (computing time)",
+        "Rules of Civil Procedure",
+        "r. 1.03 list read in a tribunal's practice notice: exact wording to verify on e-Laws",
+    ),
+    DayRule.project_business: CountingRule(
+        DayRule.project_business, "FairTrack business days (project default, not law)",
+        "Saturdays, Sundays, the Legislation Act holidays and the Civic Holiday (offices close)",
+        "business days after the start, up to and including the last",
+        "FairTrack project default (facts/ontario.md s. 7)", "facts", None,
+    ),
+}
 
 
 def local_date(moment: datetime) -> date:
@@ -70,7 +126,8 @@ def victoria_day(year: int) -> date:
 
 
 def civic_holiday(year: int) -> date:
-    """First Monday of August: not a holiday under the Act; offices close (project default)."""
+    """First Monday of August: a holiday under r. 1.03, not under the Act; offices close (project
+    default)."""
     return nth_weekday(year, 8, MONDAY, 1)
 
 
@@ -105,9 +162,55 @@ def act_holidays(year: int) -> dict[date, str]:
     return named
 
 
+def _following(day: date, weekday: int) -> date:
+    """The first `weekday` after `day`."""
+    return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+
+
+@lru_cache(maxsize=256)
+def rules_holidays(year: int) -> dict[date, str]:
+    """The named holidays of the Rules of Civil Procedure, r. 1.03, in a year (weekends aside).
+
+    Their own list and substitutions, not the Legislation Act's: the Civic Holiday is one, and a
+    weekend New Year's Day, Canada Day, Remembrance Day or Christmas moves to the Monday (and
+    Tuesday, for Christmas), as does Boxing Day when Christmas falls on a Friday.
+    """
+    easter = easter_sunday(year)
+    named = {
+        date(year, 1, 1): "New Year's Day",
+        nth_weekday(year, 2, MONDAY, 3): "Family Day",
+        easter - timedelta(days=2): "Good Friday",
+        easter + timedelta(days=1): "Easter Monday",
+        victoria_day(year): "Victoria Day",
+        date(year, 7, 1): "Canada Day",
+        civic_holiday(year): "Civic Holiday",
+        nth_weekday(year, 9, MONDAY, 1): "Labour Day",
+        nth_weekday(year, 10, MONDAY, 2): "Thanksgiving Day",
+        date(year, 11, 11): "Remembrance Day",
+        date(year, 12, 25): "Christmas Day",
+        date(year, 12, 26): "Boxing Day",
+    }
+    for day, name in ((date(year, 1, 1), "New Year's Day"), (date(year, 7, 1), "Canada Day"),
+                      (date(year, 11, 11), "Remembrance Day")):
+        if day.weekday() in (SATURDAY, SUNDAY):
+            named[_following(day, MONDAY)] = f"{name} (r. 1.03: the Monday after a weekend)"
+    christmas = date(year, 12, 25)
+    if christmas.weekday() in (SATURDAY, SUNDAY):
+        monday = _following(christmas, MONDAY)
+        named[monday] = named.get(monday, "Christmas Day (r. 1.03: the Monday after a weekend)")
+        named[monday + timedelta(days=1)] = "Christmas Day (r. 1.03: the Tuesday after a weekend)"
+    elif christmas.weekday() == FRIDAY:
+        named[date(year, 12, 28)] = "Boxing Day (r. 1.03: the Monday after Christmas on a Friday)"
+    named.update({d: n for d, n in PROCLAIMED.items() if d.year == year})
+    return named
+
+
 def holiday_name(day: date, rule: DayRule) -> str | None:
     """Why `day` is not a day for acting or working under `rule` (None when it is one)."""
-    named = act_holidays(day.year).get(day)
+    if rule is DayRule.civil_procedure:
+        named = rules_holidays(day.year).get(day)
+    else:
+        named = act_holidays(day.year).get(day)
     if named:
         return named
     if day.weekday() == SUNDAY:
@@ -133,8 +236,9 @@ def next_day_not_holiday(day: date, rule: DayRule) -> date:
 def period_end(start: date, days: int, rule: DayRule) -> date:
     """Last day to act in a period of `days` days running from `start`.
 
-    The first day is excluded and the last included (Rules of Civil Procedure; "N days after" an
-    event under an Act); a last day that is a holiday moves to the next day that is not one.
+    The first day is excluded and the last included (Legislation Act s. 89(3); Rules of Civil
+    Procedure r. 3.01); a last day that is a holiday under `rule` moves to the next day that is not
+    one (Legislation Act s. 89; r. 3.01).
     """
     return next_day_not_holiday(start + timedelta(days=days), rule)
 

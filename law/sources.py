@@ -16,6 +16,7 @@ class Kind(StrEnum):
     report = "report"
     standard = "technical standard"
     notes = "project notes"
+    published = "body's published rule"
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,21 @@ SOURCES: tuple[Source, ...] = (
         ("Registered Professional Planners Act",),
         "Evidence on whether OPPI is under FARPACTA (regulators/data/oppi.toml).",
         "bills found at ola.org; no enactment found",
+    ),
+    Source(
+        "OCSWSSW review", "OCSWSSW: request a review by the Registration Appeals Committee",
+        "Ontario College of Social Workers and Social Service Workers, registration appeals page",
+        Kind.published, "https://www.ocswssw.org",
+        ("OCSWSSW's published review window",),
+        "60 days to request a review of a registration decision (law/windows.py).",
+        "confirmed on the body's page (facts s. 4); the section of its Act to verify",
+    ),
+    Source(
+        "CECE review", "CECE: submissions to the Registration Appeals Committee",
+        "College of Early Childhood Educators, registration appeals page", Kind.published,
+        "https://www.college-ece.ca", ("CECE's published review window",),
+        "35 days for submissions after the file summary; a written decision within 60 days.",
+        "confirmed on the body's page (facts s. 4); the section of its Act to verify",
     ),
     Source(
         "OFC report", "Expanding our routes to success (recommendations 21-32)",

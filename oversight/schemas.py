@@ -20,7 +20,12 @@ class TimelinessRow(BaseModel):
         description="Share of visits whose attributable days exceeded the standard"
     )
     mean_attributable_business_days: float = Field(
-        description="Business days not on the applicant's clock (pauses excluded)"
+        description="Business days not on the applicant's clock (pauses excluded), by the days "
+        "the events say they occurred"
+    )
+    mean_attributable_business_days_as_recorded: float = Field(
+        description="The same, by the days the events were recorded: beside the figure above, "
+        "it shows how much back-dated events moved time between clocks"
     )
 
 

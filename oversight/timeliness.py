@@ -67,7 +67,8 @@ def timeliness(
         WITH visits AS (
             SELECT v.id, v.application_id, v.seq, v.regulator, v.stage, v.exited_on,
                    v.business_days, v.attributable_business_days AS attributable_business,
-                   v.attributable_calendar_days AS attributable_calendar
+                   v.attributable_calendar_days AS attributable_calendar,
+                   v.attributable_business_days_as_recorded AS attributable_recorded
             FROM stage_visits AS v
             WHERE v.stage IN :stages AND v.exited_at >= :since AND v.exited_at < :until
                   {"AND v.regulator = :regulator" if regulator else ""}
@@ -84,7 +85,7 @@ def timeliness(
         ),
         rows AS (
             SELECT regulator, stage, business_days, attributable_business, attributable_calendar,
-                   standard_days, standard_business, standard_is_default,
+                   attributable_recorded, standard_days, standard_business, standard_is_default,
                    {period(dialect, 'exited_on', unit)} AS period
             FROM standards
             WHERE nth = 1
@@ -97,7 +98,8 @@ def timeliness(
                MAX(standard_days) AS standard_days, MAX(standard_business) AS standard_business,
                MAX(standard_is_default) AS standard_is_default,
                AVG({over}) AS share_over,
-               AVG(attributable_business * 1.0) AS attributable
+               AVG(attributable_business * 1.0) AS attributable,
+               AVG(attributable_recorded * 1.0) AS attributable_recorded
         FROM ranked
         GROUP BY regulator, stage, period
         ORDER BY regulator, stage, period
@@ -122,6 +124,7 @@ def timeliness(
             standard_is_default=None if r.standard_days is None else bool(r.standard_is_default),
             share_over_standard=None if r.share_over is None else round(float(r.share_over), 4),
             mean_attributable_business_days=round(float(r.attributable), 2),
+            mean_attributable_business_days_as_recorded=round(float(r.attributable_recorded), 2),
         )
         for r in session.execute(statement, params)
     ]

@@ -2,7 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -88,20 +88,35 @@ class ServiceStandard(Strict):
         return not self.published
 
 
-class CanadianExperienceExemption(Strict):
-    """FARPACTA (Working for Workers Act, 2021): none unless the Minister grants one."""
+class ExemptionStatus(StrEnum):
+    granted = "granted"  # the Minister granted an exemption (FARPACTA s. 10.2)
+    none = "none"  # a source read on that day shows none held
+    # No dated record says either: the status needs review, it is never assumed to be "none".
+    unknown = "unknown"
 
-    granted: bool = False
+
+class ExemptionRecord(Strict):
+    """A dated fact about a regulator's exemption from the Canadian experience ban, with its
+    source: from `on`, the status holds until a later record says otherwise."""
+
+    status: Literal["granted", "none"]
+    on: date
+    source: str = Field(min_length=1)
     scope: str | None = None
-    granted_on: date | None = None
 
     @model_validator(mode="after")
-    def _scope_and_date_with_grant(self) -> Self:
-        if self.granted and (not self.scope or self.granted_on is None):
-            raise ValueError("a granted exemption needs its 'scope' and 'granted_on' date")
-        if not self.granted and (self.scope or self.granted_on):
-            raise ValueError("'scope' and 'granted_on' only describe a granted exemption")
+    def _scope_with_grant(self) -> Self:
+        if self.status == "granted" and not self.scope:
+            raise ValueError("a granted exemption needs its 'scope'")
         return self
+
+
+class Oversight(StrEnum):
+    """Whether the Fairness Commissioner's oversight of the body is confirmed (FARPACTA Schedule 1
+    or the RHPA), or still to verify."""
+
+    confirmed = "confirmed"
+    to_verify = "to_verify"
 
 
 class Regulator(Strict):
@@ -119,8 +134,13 @@ class Regulator(Strict):
     appeal_body: Body
     professions: list[Profession] = Field(min_length=1)
     service_standards: list[ServiceStandard]
-    canadian_experience_exemption: CanadianExperienceExemption = CanadianExperienceExemption()
+    # Dated records with their source; none recorded: the status is unknown (needs review).
+    canadian_experience_exemptions: list[ExemptionRecord] = Field(default_factory=list)
     accepted_language_tests: list[str] = Field(default_factory=list)
+    # Where the accepted tests are published; without one the list is not relied on (to verify)
+    # and the language_test flag stays silent for this regulator.
+    accepted_language_tests_source: str | None = Field(default=None, min_length=1)
+    oversight: Oversight = Oversight.confirmed
     to_verify: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -160,6 +180,19 @@ class Regulator(Strict):
         for test in self.accepted_language_tests:
             if not test or not test.replace("-", "").isalnum() or test != test.lower():
                 raise ValueError(f"accepted_language_tests: '{test}' is not a lower-case slug")
+
+    def exemption_on(self, day: date) -> tuple[ExemptionStatus, ExemptionRecord | None]:
+        """The Canadian experience exemption status on a day: the latest record on or before it,
+        else unknown."""
+        records = sorted((r for r in self.canadian_experience_exemptions if r.on <= day),
+                         key=lambda r: r.on)
+        if not records:
+            return ExemptionStatus.unknown, None
+        return ExemptionStatus(records[-1].status), records[-1]
+
+    @property
+    def language_tests_known(self) -> bool:
+        return bool(self.accepted_language_tests) and self.accepted_language_tests_source is not None
 
     def licence_class(self, code: str) -> LicenceClass | None:
         for profession in self.professions:

@@ -53,13 +53,26 @@ def document_of(item: BaseModel) -> dict[str, Any]:
 
 
 # Keys a stored rules version may carry that the schema no longer has: `statutory_windows` was an
-# unused copy of the windows (with a wrong counting rule); deadlines/law.py holds them.
-RETIRED_KEYS = frozenset({"statutory_windows"})
+# unused copy of the windows (with a wrong counting rule; law/windows.py holds them);
+# `canadian_experience_exemption` said `granted = false` by default, which no source supported: the
+# dated `canadian_experience_exemptions` records replace it (none recorded: status unknown).
+RETIRED_KEYS = frozenset({"statutory_windows", "canadian_experience_exemption"})
 
 
 def without_retired_keys(document: dict[str, Any]) -> dict[str, Any]:
     """A stored document as the current schema reads it: what governed, minus retired copies."""
     return {key: value for key, value in document.items() if key not in RETIRED_KEYS}
+
+
+def as_current_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document read through today's schema: retired keys dropped, fields added since
+    given their defaults. Equal documents mean the same rules (a version need not change for a
+    field the schema added). A document the schema no longer reads is returned as stored."""
+    kept = without_retired_keys(document)
+    try:
+        return document_of(Regulator.model_validate(kept))
+    except ValidationError:
+        return kept
 
 
 def content_hash(document: dict[str, Any]) -> str:

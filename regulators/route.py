@@ -1,5 +1,5 @@
 """A regulator's route read from its data: the stages in order, who holds each, its standard and
-the statutory window that opens it (from deadlines/law.py: windows are law, not regulator data).
+the window that opens it (from law/windows.py: the law's windows, and a body's published ones).
 
 The workflow's road (workflow/road.py) says which steps exist; this says, for one regulator, which
 bodies stand at each stage. Health colleges follow the Health Professions Procedural Code (Registration
@@ -23,11 +23,12 @@ DIVISIONAL_COURT_BODY = Body(
     ),
 )
 
-# The window the applicant must use to bring the case to each stage.
-WINDOW_INTO: dict[StandardStage, WindowKind] = {
-    StandardStage.internal_committee: WindowKind.committee_submissions,
-    StandardStage.appeal_board: WindowKind.appeal_board_request,
-    StandardStage.divisional_court: WindowKind.divisional_court_appeal,
+# The window the applicant uses to bring the case to each stage (the first one the route has).
+WINDOW_INTO: dict[StandardStage, tuple[WindowKind, ...]] = {
+    StandardStage.internal_committee: (WindowKind.committee_submissions,),
+    StandardStage.appeal_board: (WindowKind.appeal_board_request,
+                                 WindowKind.internal_review_request),
+    StandardStage.divisional_court: (WindowKind.divisional_court_appeal,),
 }
 
 # Whose staff act at each stage (the roles of workflow.road.Role).
@@ -96,16 +97,17 @@ def route_of(regulator: Regulator, registry: Registry) -> list[RouteStop]:
         (StandardStage.appeal_board, (regulator.appeal_body,)),
         (StandardStage.divisional_court, (DIVISIONAL_COURT_BODY,)),
     ]
-    windows = {w.kind: w for w in windows_on_route(regulator.sector is Sector.health)}
+    windows = {w.kind: w for w in windows_on_route(regulator.sector is Sector.health,
+                                                   regulator.slug)}
     stops = []
     for stage, bodies in stages:
-        window_kind = WINDOW_INTO.get(stage)
+        into = [windows[kind] for kind in WINDOW_INTO.get(stage, ()) if kind in windows]
         stops.append(RouteStop(
             stage=stage,
             holder_role=HOLDER_ROLE[stage],
             bodies=bodies,
             standard=regulator.standard(stage),
-            window=windows.get(window_kind) if window_kind else None,
+            window=into[0] if into else None,
             note=_note(regulator.sector, stage),
         ))
     return stops

@@ -64,10 +64,21 @@ class ProfessionView(BaseModel):
     licence_classes: list[LicenceClassView]
 
 
+class ExemptionRecordView(BaseModel):
+    status: str = Field(description="granted or none, from `on`")
+    on: date
+    source: str
+    scope: str | None
+
+
 class ExemptionView(BaseModel):
+    """The Canadian experience exemption (FARPACTA s. 10.2) as of today, and its dated records."""
+
+    status: str = Field(description="granted, none, or unknown (needs review: never assumed none)")
     granted: bool
     scope: str | None
     granted_on: date | None
+    records: list[ExemptionRecordView] = Field(default_factory=list)
 
 
 class RegulatorSummary(BaseModel):
@@ -75,6 +86,9 @@ class RegulatorSummary(BaseModel):
     acronym: str
     name: str
     sector: str
+    oversight: str = Field(
+        description="confirmed: overseen by the Fairness Commissioner (FARPACTA Schedule 1 or the "
+        "RHPA); to_verify: listed in the facts, its place on Schedule 1 not settled")
     website: str
     rules_version: int
     effective_date: date
@@ -82,8 +96,18 @@ class RegulatorSummary(BaseModel):
     professions: list[str]
 
 
+class OversightCount(BaseModel):
+    """How many bodies the Fairness Commissioner oversees, as the registry can say it."""
+
+    overseen_per_ofc: int = Field(description="The Fairness Commissioner's own count (facts s. 1)")
+    confirmed: int = Field(description="Bodies in the registry whose oversight is confirmed")
+    to_verify: list[str] = Field(description="Candidates for the remaining place(s), to verify")
+    note: str
+
+
 class RegulatorPage(Page[RegulatorSummary]):
     lang: Language
+    oversight: OversightCount
 
 
 class RegulatorDetail(RegulatorSummary):
@@ -98,6 +122,8 @@ class RegulatorDetail(RegulatorSummary):
     statutory_windows: list[WindowView]
     canadian_experience_exemption: ExemptionView
     accepted_language_tests: list[str]
+    accepted_language_tests_source: str | None = Field(
+        description="Where the list is published; null: to verify, and no flag relies on it")
     to_verify: list[str] = Field(description="Facts in this file not yet checked at their source.")
 
 

@@ -17,9 +17,9 @@ from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, Reg
 from regulators.registry import (
     Registry,
     RegistryError,
+    as_current_schema,
     content_hash,
     document_of,
-    without_retired_keys,
 )
 
 # Any constant will do: it only has to be the same for every process syncing this database.
@@ -54,8 +54,9 @@ class _Stored:
     version: int
     effective_date: date
     content_hash: str
-    # The same content without retired keys: a version stored with the old copy of the windows
-    # is the same version as its file without them, not a change needing a new rules_version.
+    # The same content read through today's schema (retired keys dropped, new fields at their
+    # defaults): a version stored before a schema change is the same version as its unchanged
+    # file, not a change needing a new rules_version.
     current_hash: str
 
 
@@ -68,7 +69,7 @@ def _lock(session: Session) -> None:
 def _history(session: Session) -> dict[str, dict[int, _Stored]]:
     history: dict[str, dict[int, _Stored]] = {}
     for rules in session.scalars(select(RegulatorRules)):
-        current = content_hash(without_retired_keys(rules.document))
+        current = content_hash(as_current_schema(rules.document))
         history.setdefault(rules.regulator, {})[rules.version] = _Stored(
             rules.version, rules.effective_date, rules.content_hash, current
         )

@@ -3,19 +3,32 @@
 
 from sqlalchemy.orm import Session
 
+from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotFound
 from fairtrack.pagination import after
+from law.calendar import local_date
 from law.windows import WindowLaw, windows_on_route
-from regulators.files import Body, Names, Profession, Regulator, Sector, ServiceStandard
+from regulators.files import (
+    Body,
+    ExemptionStatus,
+    Names,
+    Oversight,
+    Profession,
+    Regulator,
+    Sector,
+    ServiceStandard,
+)
 from regulators.registry import Registry
 from regulators.route import route_of
 from regulators.schemas import (
     AssessorPage,
     AssessorView,
     BodyView,
+    ExemptionRecordView,
     ExemptionView,
     Language,
     LicenceClassView,
+    OversightCount,
     ProfessionMatch,
     ProfessionResults,
     ProfessionView,
@@ -32,6 +45,9 @@ from regulators.schemas import (
 from regulators.search import search_professions
 from regulators.service import rules_history, rules_of
 
+# The Fairness Commissioner's own count of the bodies it oversees (facts/ontario.md s. 1, confirmed:
+# 14 non-health professions and Skilled Trades Ontario under FARPACTA, 26 health colleges).
+OFC_OVERSEEN = 41
 MAX_SEARCH_PAGE = 50
 MAX_OFFSET = 1000
 ASSESSMENT_NOTICE = Names(
@@ -64,11 +80,26 @@ def _window(window: WindowLaw) -> WindowView:
 def _summary(regulator: Regulator, lang: Language) -> RegulatorSummary:
     return RegulatorSummary(
         slug=regulator.slug, acronym=regulator.acronym, name=_in(regulator.name, lang),
-        sector=regulator.sector.value, website=regulator.website,
+        sector=regulator.sector.value, oversight=regulator.oversight.value,
+        website=regulator.website,
         rules_version=regulator.rules_version, effective_date=regulator.effective_date,
         third_party_assessment=regulator.third_party_assessment,
         professions=[_in(p.name, lang) for p in regulator.professions],
     )
+
+
+def oversight_count(registry: Registry) -> OversightCount:
+    """40 confirmed + 2 to verify, never the file count as fact (facts s. 1: OFC oversees 41)."""
+    confirmed = [r for r in registry.regulators.values() if r.oversight is Oversight.confirmed]
+    unsettled = sorted(r.slug for r in registry.regulators.values()
+                       if r.oversight is not Oversight.confirmed)
+    note = (f"The Fairness Commissioner oversees {OFC_OVERSEEN} bodies; the registry confirms "
+            f"{len(confirmed)}")
+    if unsettled:
+        note += (f" and holds {len(unsettled)} candidates ({', '.join(unsettled)}) whose place on "
+                 "FARPACTA Schedule 1 is to verify")
+    return OversightCount(overseen_per_ofc=OFC_OVERSEEN, confirmed=len(confirmed),
+                          to_verify=unsettled, note=note)
 
 
 def regulator_page(
@@ -78,7 +109,7 @@ def regulator_page(
     page, next_cursor = after(slugs, limit, cursor)
     return RegulatorPage(
         lang=lang, items=[_summary(registry.regulators[s], lang) for s in page],
-        next_cursor=next_cursor,
+        next_cursor=next_cursor, oversight=oversight_count(registry),
     )
 
 
@@ -103,13 +134,23 @@ def regulator_detail(regulator: Regulator, registry: Registry, lang: Language) -
             for stop in route_of(regulator, registry)
         ],
         service_standards=[_standard(s) for s in regulator.service_standards],
-        statutory_windows=[_window(w)
-                           for w in windows_on_route(regulator.sector is Sector.health)],
-        canadian_experience_exemption=ExemptionView(
-            **regulator.canadian_experience_exemption.model_dump()
-        ),
+        statutory_windows=[_window(w) for w in windows_on_route(
+            regulator.sector is Sector.health, regulator.slug)],
+        canadian_experience_exemption=_exemption(regulator),
         accepted_language_tests=list(regulator.accepted_language_tests),
+        accepted_language_tests_source=regulator.accepted_language_tests_source,
         to_verify=list(regulator.to_verify),
+    )
+
+
+def _exemption(regulator: Regulator) -> ExemptionView:
+    status, record = regulator.exemption_on(local_date(utcnow()))
+    granted = status is ExemptionStatus.granted and record is not None
+    return ExemptionView(
+        status=status.value, granted=granted, scope=record.scope if granted and record else None,
+        granted_on=record.on if granted and record else None,
+        records=[ExemptionRecordView(**r.model_dump())
+                 for r in regulator.canadian_experience_exemptions],
     )
 
 

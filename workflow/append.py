@@ -19,7 +19,13 @@ from law.calendar import local_date
 from law.road import CREATE_TRIGGER, FIXES_RULES_VERSION, INITIAL_STATE, STATE_INFO, Fact
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
-from workflow.ledger import APPLICATION_FACTS, chain_hash, event_content, visit_durations
+from workflow.ledger import (
+    APPLICATION_FACTS,
+    chain_hash,
+    event_content,
+    recorded_business_days,
+    visit_durations,
+)
 from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval
 from workflow.schemas import EventRequest
@@ -70,6 +76,7 @@ def _enter(application: Application, event: Event) -> StageInterval:
         stage=info.stage.value,
         clock=info.clock.value,
         entered_at=event.occurred_at,
+        recorded_at=event.recorded_at,
     )
 
 
@@ -162,6 +169,7 @@ def append_event(
         set_committed_value(application, name, value)
     current.exited_at = occurred_at
     current.calendar_days, current.business_days = visit_durations(current.entered_at, occurred_at)
+    current.recorded_business_days = recorded_business_days(current.recorded_at, now)
     session.add(event)
     entered = _enter(application, event)
     session.add(entered)

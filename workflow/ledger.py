@@ -65,6 +65,11 @@ def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
+def recorded_business_days(entered_recorded_at: datetime, exited_recorded_at: datetime) -> int:
+    """Ontario business days between the recordings of the events that entered and ended a visit."""
+    return business_days_between(local_date(entered_recorded_at), local_date(exited_recorded_at))
+
+
 def visit_durations(entered_at: datetime, exited_at: datetime) -> tuple[int, int]:
     """(calendar days, Ontario business days) of a visit, counted on Ontario dates."""
     start, end = local_date(entered_at), local_date(exited_at)

@@ -115,6 +115,10 @@ class StageInterval(SQLModel, table=True):
     exited_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     calendar_days: int | None = None  # set when the visit ends
     business_days: int | None = None
+    # When the event that entered it was recorded, and the business days from then to the
+    # recording of the event that ended it: the same visit as recorded rather than as back-dated.
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_business_days: int | None = None
 
 
 class StageVisit(SQLModel, table=True):
@@ -144,3 +148,6 @@ class StageVisit(SQLModel, table=True):
     business_days: int = 0
     attributable_calendar_days: int = 0  # not on the applicant's clock (SPEC 4: pauses excluded)
     attributable_business_days: int = 0
+    # The same, counted between the recordings of the events rather than the days they say they
+    # occurred: a back-dated event moves time between clocks, and the two sums show how much.
+    attributable_business_days_as_recorded: int = 0

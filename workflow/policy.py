@@ -4,7 +4,15 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlmodel import col
 
 from accounts.actor import Actor
-from law.road import COURT_REGISTRY_STATES, TRIGGER_ROLES, Role, Stage
+from law.road import (
+    COURT_REGISTRY_STATES,
+    COURT_TRIGGERS,
+    RECEIPT_STATES,
+    TRIGGER_ROLES,
+    Role,
+    Stage,
+    State,
+)
 from regulators.registry import DIVISIONAL_COURT, Registry
 from workflow.models import Application, StageInterval
 
@@ -17,6 +25,20 @@ def _visited(stage: Stage) -> ColumnElement[bool]:
             col(StageInterval.application_id) == col(Application.id), col(StageInterval.stage) == stage.value
         )
     )
+
+
+def _entered(states: frozenset[str]) -> ColumnElement[bool]:
+    return exists(
+        select(col(StageInterval.id)).where(
+            col(StageInterval.application_id) == col(Application.id),
+            col(StageInterval.state).in_(sorted(states)),
+        )
+    )
+
+
+# Where a decision an appeal body may review was made: the body sees the file from then on, so that
+# it can extend the time to ask it (even once the time lapsed).
+REVIEWABLE_STATES = frozenset(RECEIPT_STATES) - {State.referred_to_committee}
 
 
 def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
@@ -34,23 +56,30 @@ def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
         return col(Application.assessor) == org
     if role is Role.tribunal:
         if org == DIVISIONAL_COURT:
-            # The registry also finds dismissed appeals, to record a filing made at its counter.
+            # The registry also finds appeal boards' decisions, to record a filing made at its
+            # counter, and refusals after them, to extend the time to appeal (r. 3.02).
+            after_board = and_(col(Application.state) == State.refused,
+                               _visited(Stage.appeal_board))
             return or_(_visited(Stage.divisional_court),
-                       col(Application.state).in_(sorted(COURT_REGISTRY_STATES)))
-        # An appeal body sees the cases that came before it.
+                       col(Application.state).in_(sorted(COURT_REGISTRY_STATES)), after_board)
+        # An appeal body sees the cases that came, or could come, before it.
         heard_by = [s for s, r in registry.regulators.items() if r.appeal_body.slug == org]
-        return and_(col(Application.regulator).in_(heard_by), _visited(Stage.appeal_board))
+        return and_(col(Application.regulator).in_(heard_by),
+                    or_(_visited(Stage.appeal_board), _entered(REVIEWABLE_STATES)))
     return false()
 
 
-def holder(application: Application, role: Role, registry: Registry) -> str | None:
-    """The organization whose staff act for `role` on this application where it now stands."""
+def holder(
+    application: Application, role: Role, registry: Registry, trigger: str | None = None
+) -> str | None:
+    """The organization whose staff act for `role` on this application where it now stands (for
+    `trigger`, when the step names its tribunal: law.road.COURT_TRIGGERS)."""
     if role is Role.regulator:
         return application.regulator
     if role is Role.assessor:
         return application.assessor
     if role is Role.tribunal:
-        if application.state in COURT_REGISTRY_STATES:
+        if application.state in COURT_REGISTRY_STATES or trigger in COURT_TRIGGERS:
             return DIVISIONAL_COURT
         regulator = registry.regulator(application.regulator)
         return regulator.appeal_body.slug if regulator else None
@@ -66,6 +95,6 @@ def may_fire(actor: Actor, application: Application, trigger: str, registry: Reg
         return True
     if role is Role.applicant:
         return application.applicant_id == actor.user_id
-    return actor.organization is not None and holder(application, role, registry) == (
+    return actor.organization is not None and holder(application, role, registry, trigger) == (
         actor.organization
     )

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -13,7 +12,7 @@ from fairtrack.columns import utcnow
 from fairtrack.pagination import cut, id_cursor
 from law.road import STATES, Stage
 from regulators.registry import Registry
-from workflow.ledger import visit_durations
+from workflow.ledger import recorded_business_days, visit_durations
 from workflow.models import Application, Event, StageInterval
 from workflow.policy import visible_to
 from workflow.schemas import StageClock
@@ -70,40 +69,34 @@ def timeline(
 
 
 def stage_clocks(session: Session, application_id: int, now: datetime | None = None) -> list[StageClock]:
-    """Per stage, in SQL over the closed visits; the one open visit is counted to now."""
-    applicant = col(StageInterval.clock) == "applicant"
-    business = col(StageInterval.business_days)
-    rows = session.execute(
-        select(
-            col(StageInterval.stage),
-            func.min(col(StageInterval.seq)),
-            func.coalesce(func.sum(col(StageInterval.calendar_days)), 0),
-            func.coalesce(func.sum(business), 0),
-            func.coalesce(func.sum(case((applicant, business), else_=0)), 0),
-        )
-        .where(col(StageInterval.application_id) == application_id)
-        .group_by(col(StageInterval.stage))
-        .order_by(func.min(col(StageInterval.seq)))
+    """Per stage, its days counted by the days events say they occurred and by the days they were
+    recorded (side by side: what back-dating moved); the one open interval is counted to now."""
+    now = now or utcnow()
+    rows = session.scalars(
+        select(StageInterval).where(col(StageInterval.application_id) == application_id)
+        .order_by(col(StageInterval.seq))
     ).all()
-    clocks: dict[str, list[int]] = {
-        cast(str, stage): [cast(int, calendar), cast(int, total), cast(int, paused)]
-        for stage, _, calendar, total, paused in rows
-    }
-    current = session.scalars(
-        select(StageInterval).where(
-            col(StageInterval.application_id) == application_id, col(StageInterval.exited_at).is_(None)
-        )
-    ).one_or_none()
-    if current is not None and current.stage != "closed":
-        calendar, business_days = visit_durations(current.entered_at, now or utcnow())
-        clocks[current.stage][0] += calendar
-        clocks[current.stage][1] += business_days
-        if current.clock == "applicant":
-            clocks[current.stage][2] += business_days
+    # stage -> [calendar, business, paused, business as recorded, paused as recorded]
+    clocks: dict[str, list[int]] = {}
+    for interval in rows:
+        if interval.stage == "closed":
+            continue
+        if interval.exited_at is None:
+            calendar, business = visit_durations(interval.entered_at, now)
+            recorded = recorded_business_days(interval.recorded_at, now)
+        else:
+            calendar, business = interval.calendar_days or 0, interval.business_days or 0
+            recorded = interval.recorded_business_days or 0
+        sums = clocks.setdefault(interval.stage, [0, 0, 0, 0, 0])
+        applicant = interval.clock == "applicant"
+        for i, value in enumerate((calendar, business, business if applicant else 0, recorded,
+                                   recorded if applicant else 0)):
+            sums[i] += value
     return [
         StageClock(stage=stage, calendar_days=c, business_days=b, paused_business_days=p,
-                   attributable_business_days=b - p)
-        for stage, (c, b, p) in clocks.items() if stage != "closed"
+                   attributable_business_days=b - p, paused_business_days_as_recorded=rp,
+                   attributable_business_days_as_recorded=rb - rp)
+        for stage, (c, b, p, rb, rp) in clocks.items()
     ]
 
 

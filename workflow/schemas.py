@@ -1,12 +1,14 @@
 """Shapes of what the workflow takes in and gives out, shared by the API, the CLI and tests."""
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fairtrack.pagination import Page
-from law.road import REQUIREMENT_CODES, STATE_INFO
+from law.road import REQUIREMENT_CODES, STATE_INFO, Detail
+from law.windows import WINDOW_CODES, SentBy
 
 
 class Strict(BaseModel):
@@ -39,6 +41,35 @@ class EventRequest(Strict):
     requirements: list[str] = Field(default_factory=list, max_length=len(REQUIREMENT_CODES))
     note: str | None = Field(default=None, max_length=5_000)
     documents: list[str] = Field(default_factory=list, max_length=50)
+    sent_on: date | None = Field(
+        default=None, description="A notice or decision: the day it was sent to the applicant "
+        "(default: the day it was made).")
+    sent_by: SentBy | None = Field(
+        default=None, description="How it was sent: in_person, email or regular_mail. A window "
+        "running from receipt runs from the receipt the law deems for it (regular mail: the fifth "
+        "day after mailing, SPPA s. 18, to verify) unless the actual receipt is recorded.")
+    received_on: date | None = Field(
+        default=None, description="The day it actually reached the applicant, when known.")
+    served_on: date | None = Field(
+        default=None, description="A court appeal: the day the notice of appeal was served "
+        "(r. 61.04: service, not filing, stops the clock).")
+    respond_by: date | None = Field(
+        default=None, description="A request: the response deadline given to the applicant.")
+    review_or_hearing: Literal["review", "hearing"] | None = Field(
+        default=None, description="A request to HPARB: a review (on the record) or a hearing.")
+    consent_to_conditions: bool | None = Field(
+        default=None, description="The registrar's terms, conditions or limitations: the "
+        "applicant consents (otherwise they go to the Registration Committee).")
+    alternatives_accepted: bool | None = Field(
+        default=None, description="A Canadian experience requirement: whether international "
+        "alternatives giving substantially similar competencies are accepted (O. Reg. 378/23).")
+    window: str | None = Field(
+        default=None, max_length=40, description="An extension: the window it lengthens.",
+        examples=["appeal_board_request"])
+    until: date | None = Field(default=None, description="An extension: the new last day.")
+    backdated_because: str | None = Field(
+        default=None, max_length=5_000, description="Why the event is recorded after the "
+        "tolerance (law/fairness.py BACKDATING_TOLERANCE_DAYS business days): required then.")
 
     @field_validator("occurred_at")
     @classmethod
@@ -62,15 +93,35 @@ class EventRequest(Strict):
             raise ValueError("each document name must be 1 to 255 characters")
         return value
 
+    @field_validator("window")
+    @classmethod
+    def _known_window(cls, value: str | None) -> str | None:
+        if value is not None and value not in WINDOW_CODES:
+            raise ValueError(f"unknown window '{value}'; known: {list(WINDOW_CODES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.sent_on and self.received_on and self.received_on < self.sent_on:
+            raise ValueError("received_on is before sent_on")
+        return self
+
+    def given(self, detail: Detail) -> bool:
+        """Whether the request says `detail` (an empty text or list says nothing)."""
+        value = getattr(self, detail.value)
+        if isinstance(value, str):
+            return bool(value.strip())
+        if isinstance(value, list):
+            return bool(value)
+        return value is not None
+
     def payload(self) -> dict[str, Any]:
-        """The event payload: only what was said."""
-        fields = {
-            "reasons": self.reasons,
-            "requirements": self.requirements,
-            "note": self.note,
-            "documents": self.documents,
+        """The event payload: only what was said (it is in the hash chain)."""
+        fields = {detail.value: getattr(self, detail.value) for detail in Detail}
+        return {
+            k: v.isoformat() if isinstance(v, date) else v.value if isinstance(v, Enum) else v
+            for k, v in fields.items() if v is not None and v != [] and v != ""
         }
-        return {k: v for k, v in fields.items() if v}
 
 
 class AllowedTrigger(BaseModel):
@@ -146,3 +197,9 @@ class StageClock(BaseModel):
     attributable_business_days: int = Field(
         description="Not on the applicant's clock: the regulator's (or assessor's, tribunal's)"
     )
+    paused_business_days_as_recorded: int = Field(
+        default=0, description="The applicant's clock counted between the events' recordings")
+    attributable_business_days_as_recorded: int = Field(
+        default=0, description="The others' clocks counted between the events' recordings: "
+        "beside the figure counted by the days events say they occurred, it shows what "
+        "back-dating moved")

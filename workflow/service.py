@@ -3,7 +3,7 @@ fire on it now, and every check a step must pass before it is appended (refusals
 allowed). Reads only: `workflow.append` writes."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,20 +13,24 @@ from sqlmodel import col
 from accounts.actor import Actor
 from fairtrack.errors import Forbidden, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
 from i18n import msg
-from law.calendar import local_date
+from law.calendar import business_days_between, local_date
+from law.fairness import BACKDATING_TOLERANCE_DAYS
 from law.road import (
+    BOARD_ORDER,
+    DETAIL_TRIGGERS,
     INITIAL_STATE,
-    OUTCOMES_LISTING_REQUIREMENTS,
-    OUTCOMES_NEEDING_REASONS,
+    NEEDS_OF,
     TRIGGER_OUTCOMES,
     TRIGGER_ROLES,
+    Detail,
     Role,
+    Trigger,
 )
 from regulators.registry import Registry
 from regulators.service import rules_version_in_force
 from workflow.ledger import GENESIS_HASH
 from workflow.machine import allowed_triggers
-from workflow.models import MAX_APPLICATION_ID, Application
+from workflow.models import MAX_APPLICATION_ID, Application, Event
 from workflow.policy import may_fire, visible_to
 from workflow.schemas import ApplicationCreate, EventRequest
 
@@ -176,7 +180,87 @@ def check_step(
             )
     elif outcome is not None:
         raise InvalidRequest(f"'{trigger}' takes no outcome", field="outcome")
-    if outcome in OUTCOMES_NEEDING_REASONS and not (request.reasons or "").strip():
-        raise InvalidRequest(f"a decision '{outcome}' needs written reasons", field="reasons")
-    if outcome in OUTCOMES_LISTING_REQUIREMENTS and not request.requirements:
-        raise InvalidRequest(f"a decision '{outcome}' must list them", field="requirements")
+    check_details(application, request)
+
+
+def check_details(application: Application, request: EventRequest) -> None:
+    """The details the law asks of this step (law.road.NEEDS), and none it cannot carry."""
+    trigger = request.trigger
+    for detail, triggers in DETAIL_TRIGGERS.items():
+        if request.given(detail) and trigger not in triggers:
+            raise InvalidRequest(
+                f"'{trigger}' does not take {detail.value}; it goes with {sorted(triggers)}",
+                field=detail.value,
+            )
+    facts = application.facts()
+    for need in NEEDS_OF.get(trigger, ()):
+        if not need.applies(application.state, facts, request.outcome, request.requirements):
+            continue
+        step = f"'{trigger}'" + (f" with outcome '{request.outcome}'" if request.outcome else "")
+        if not any(request.given(detail) for detail in need.any_of):
+            what = " or ".join(d.value for d in need.any_of)
+            raise InvalidRequest(f"{step} needs {what}: {need.rule}",
+                                 field=need.any_of[0].value, rule=need.rule)
+        if need.value is not None and getattr(request, need.any_of[0].value) is not need.value:
+            raise InvalidRequest(f"{step} cannot be recorded so: {need.rule}",
+                                 field=need.any_of[0].value, rule=need.rule)
+
+
+def check_dates(request: EventRequest, now: datetime) -> None:
+    """The dates an event gives, against the day it occurred and today (Ontario); and back-dating
+    beyond the tolerance needs a written reason."""
+    moment = request.occurred_at or now
+    if moment > now:
+        raise InvalidRequest("occurred_at is in the future", field="occurred_at")
+    try:
+        occurred = local_date(moment)
+    except (OverflowError, ValueError):
+        raise InvalidRequest("occurred_at is outside any date the log can hold",
+                             field="occurred_at") from None
+    today = local_date(now)
+    # A receipt recorded later may be of a decision made before the day it is recorded.
+    earliest_receipt = None if request.trigger == "record_receipt" else occurred
+
+    def between(detail: Detail, value: date | None, low: date | None, high: date, why: str) -> None:
+        if value is None:
+            return
+        if (low is not None and value < low) or value > high:
+            span = f"from {low} to {high}" if low is not None else f"on or before {high}"
+            raise InvalidRequest(f"{detail.value} must be {span}: {why}", field=detail.value)
+
+    between(Detail.sent_on, request.sent_on, occurred, today,
+            "not before the decision, not in the future")
+    between(Detail.received_on, request.received_on, request.sent_on or earliest_receipt, today,
+            "not before it was sent (or made), not in the future")
+    between(Detail.served_on, request.served_on, None, occurred,
+            "not after the day the filing is recorded")
+    if request.respond_by is not None and request.respond_by <= occurred:
+        raise InvalidRequest("respond_by must be after the day of the request", field="respond_by")
+    if request.until is not None and request.until < occurred:
+        raise InvalidRequest("until must not be before the day of the extension", field="until")
+    lag = business_days_between(occurred, today)
+    if lag > BACKDATING_TOLERANCE_DAYS and not request.given(Detail.backdated_because):
+        raise InvalidRequest(
+            f"this event is recorded {lag} business days after the day it says it occurred; "
+            f"beyond {BACKDATING_TOLERANCE_DAYS} business days (law/fairness.py) it needs a "
+            "written reason in backdated_because, and it is flagged",
+            field="backdated_because", business_days_late=lag,
+        )
+
+
+def check_board_order(session: Session, application: Application, request: EventRequest) -> None:
+    """The committee carries out the order HPARB required of it, not another (RHPA Code)."""
+    if application.state != BOARD_ORDER or request.trigger != Trigger.issue_decision:
+        return
+    ordered = session.scalar(
+        select(col(Event.outcome)).where(
+            col(Event.application_id) == application.id,
+            col(Event.trigger) == Trigger.decide_appeal,
+        ).order_by(col(Event.seq).desc()).limit(1)
+    )
+    if ordered is not None and request.outcome != ordered:
+        raise InvalidTrigger(
+            f"HPARB required the committee to make the order '{ordered}', not "
+            f"'{request.outcome}'", state=application.state,
+            allowed=[{"trigger": Trigger.issue_decision.value, "outcomes": [ordered]}],
+        )

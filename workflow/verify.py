@@ -19,6 +19,7 @@ from workflow.ledger import (
     LATER_CHANGES,
     chain_hash,
     event_content,
+    recorded_business_days,
     visit_durations,
 )
 from workflow.machine import StepRefused, Walk, fire
@@ -44,6 +45,8 @@ class ExpectedInterval:
     exited_at: datetime | None
     calendar_days: int | None
     business_days: int | None
+    recorded_at: datetime
+    recorded_business_days: int | None
 
 
 def check_application(
@@ -96,12 +99,13 @@ def check_application(
             days = visit_durations(previous.entered_at, event.occurred_at)
             expected[-1] = ExpectedInterval(
                 previous.seq, previous.state, previous.stage, previous.clock,
-                previous.entered_at, event.occurred_at, *days,
+                previous.entered_at, event.occurred_at, *days, previous.recorded_at,
+                recorded_business_days(previous.recorded_at, event.recorded_at),
             )
         info = STATE_INFO[walk.state]
         expected.append(ExpectedInterval(
             event.seq, info.name, info.stage.value, info.clock.value, event.occurred_at,
-            None, None, None,
+            None, None, None, event.recorded_at, None,
         ))
     for name in APPLICATION_FACTS:
         if name in stated and getattr(application, name) != stated[name]:
@@ -120,7 +124,7 @@ def check_application(
     stored = [
         ExpectedInterval(
             i.seq, i.state, i.stage, i.clock, i.entered_at, i.exited_at,
-            i.calendar_days, i.business_days,
+            i.calendar_days, i.business_days, i.recorded_at, i.recorded_business_days,
         )
         for i in intervals
     ]
@@ -133,11 +137,12 @@ def check_application(
         problems.append("stage intervals disagree with the events")
     stored_visits = [
         Visit(v.seq, v.stage, v.entered_at, v.exited_at, v.calendar_days, v.business_days,
-              v.attributable_calendar_days, v.attributable_business_days, v.exited_on)
+              v.attributable_calendar_days, v.attributable_business_days, v.exited_on,
+              v.attributable_business_days_as_recorded)
         for v in visits
     ]
     stays = (Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,
-                  i.business_days) for i in expected)
+                  i.business_days, i.recorded_business_days) for i in expected)
     if stored_visits != fold_visits(stays):
         problems.append("stage visits disagree with the events")
     return problems

@@ -30,6 +30,7 @@ class Stay(NamedTuple):
     exited_at: datetime | None
     calendar_days: int | None
     business_days: int | None
+    recorded_business_days: int | None = None  # as recorded, not as back-dated
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Visit:
     attributable_calendar_days: int = 0
     attributable_business_days: int = 0
     exited_on: date | None = None  # the Ontario date of exited_at
+    attributable_business_days_as_recorded: int = 0
 
 
 def _close(visit: Visit | StageVisit, exited_at: datetime) -> None:
@@ -50,12 +52,14 @@ def _close(visit: Visit | StageVisit, exited_at: datetime) -> None:
     visit.exited_on = local_date(exited_at)
 
 
-def _add_stay(visit: Visit | StageVisit, clock: str, calendar_days: int, business_days: int) -> None:
+def _add_stay(visit: Visit | StageVisit, clock: str, calendar_days: int, business_days: int,
+              recorded_business_days: int) -> None:
     visit.calendar_days += calendar_days
     visit.business_days += business_days
     if clock != Clock.applicant.value:
         visit.attributable_calendar_days += calendar_days
         visit.attributable_business_days += business_days
+        visit.attributable_business_days_as_recorded += recorded_business_days
 
 
 def fold_visits(stays: Iterable[Stay]) -> list[Visit]:
@@ -67,7 +71,8 @@ def fold_visits(stays: Iterable[Stay]) -> list[Visit]:
                 _close(visits[-1], stay.entered_at)
             visits.append(Visit(stay.seq, stay.stage, stay.entered_at))
         if stay.exited_at is not None:
-            _add_stay(visits[-1], stay.clock, stay.calendar_days or 0, stay.business_days or 0)
+            _add_stay(visits[-1], stay.clock, stay.calendar_days or 0, stay.business_days or 0,
+                      stay.recorded_business_days or 0)
     return visits
 
 
@@ -87,7 +92,8 @@ def advance_visit(session: Session, ended: StageInterval, entered: StageInterval
             col(StageVisit.exited_at).is_(None),
         )
     ).one()
-    _add_stay(visit, ended.clock, ended.calendar_days or 0, ended.business_days or 0)
+    _add_stay(visit, ended.clock, ended.calendar_days or 0, ended.business_days or 0,
+              ended.recorded_business_days or 0)
     if entered.stage != visit.stage:
         _close(visit, entered.entered_at)
         session.add(visit_of(entered))

@@ -14,7 +14,8 @@ from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotFound
 from i18n import msg
 from law.calendar import local_date
-from law.windows import WINDOW_BY_CODE, WINDOWS, calculate
+from law.road import Clock
+from law.windows import WINDOWS, calculate
 from regulators.files import Sector
 from regulators.route import route_of
 from regulators.search import MAX_QUERY, search_professions
@@ -22,6 +23,8 @@ from regulators.search import MAX_QUERY, search_professions
 router = APIRouter(include_in_schema=False)
 # Dates the calculator accepts: the law's periods run from a notice actually received.
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+# The applicant's own windows that are the same for every body on a route.
+APPLICANT_WINDOWS = tuple(w for w in WINDOWS if w.party is Clock.applicant and w.bodies is None)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -84,7 +87,7 @@ def deadline_calculator(
     result = None
     asked = bool(window or start)
     if asked:
-        if window not in WINDOW_BY_CODE:
+        if window not in {w.code for w in APPLICANT_WINDOWS}:
             errors["window"] = t.gettext("Choose what you want to do")
         try:
             day = date.fromisoformat(start.strip())
@@ -96,7 +99,7 @@ def deadline_calculator(
             result = calculate(window, day)
     today = local_date(utcnow())
     return visitor.render(
-        "pages/calculator.html", windows=WINDOWS, window=window, start=start, result=result,
+        "pages/calculator.html", windows=APPLICANT_WINDOWS, window=window, start=start, result=result,
         errors=errors, today=today,
         days_left=(result.last_day - today).days if result else None,
         breadcrumbs=[(t.gettext("Home"), "/")], status=422 if errors else 200,

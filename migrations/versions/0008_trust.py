@@ -2,7 +2,7 @@
 head recomputed; page sessions kept server side; throttles shared by every server process
 
 Revision ID: 0008_trust
-Revises: 0006_visit_exit_dates
+Revises: 0007_law
 Create Date: 2026-12-01 09:00:00.000000
 
 The first event of every application now states, under its hash, the facts the application was
@@ -28,7 +28,7 @@ from alembic import op
 import fairtrack.columns
 
 revision: str = '0008_trust'
-down_revision: str | None = '0006_visit_exit_dates'
+down_revision: str | None = '0007_law'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,6 +35,8 @@ PUBLIC = {
     ("GET", "/api/v1/regulators/{slug}/rules/{version}"),
     ("GET", "/api/v1/assessors"),
     ("GET", "/api/v1/professions"),
+    # Anyone may check a deadline (issue 9: the applicant, their lawyer).
+    ("GET", "/api/v1/deadlines/calculate"),
 }
 PATH_VALUES = {"reference": "FT-2026-000001", "slug": "cno", "version": "1", "flag_id": "1",
                "key_id": "1", "user_id": "1"}

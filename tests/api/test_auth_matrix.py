@@ -130,6 +130,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/regulators/{{slug}}/rules/{{version}}"): public(200),
     ("GET", f"{V1}/assessors"): public(200),
     ("GET", f"{V1}/professions"): public(200, lambda w: Call("GET", f"{V1}/professions?q=nurse")),
+    ("GET", f"{V1}/deadlines/calculate"): public(200, lambda w: Call(
+        "GET", f"{V1}/deadlines/calculate?window=appeal_board_request&start=2026-03-04")),
     ("POST", f"{V1}/admin/keys"): admin_only(201, lambda w: Call(
         "POST", f"{V1}/admin/keys", json={"name": "peo intake", "role": "regulator", "organization": "peo"},
     )),

@@ -25,7 +25,8 @@ ACT_CASES = [
 RULES_CASES = [
     (date(2026, 3, 4), date(2026, 4, 7), "+30 = Good Friday; Sat, Sun, Easter Monday: Tue 7 Apr"),
     (date(2026, 4, 2), date(2026, 5, 4), "+30 = Saturday 2 May, a holiday under the Rules: Mon 4"),
-    (date(2021, 11, 25), date(2021, 12, 28), "+30 = Sat 25 Dec; Sun 26; Mon 27 s. 88(5): Tue 28"),
+    (date(2021, 11, 25), date(2021, 12, 29),
+     "+30 = Sat 25 Dec; Sun 26; Mon 27 and Tue 28 by r. 1.03 (Christmas on a Saturday): Wed 29"),
 ]
 
 
@@ -101,7 +102,8 @@ def test_a_standard_met_in_time_closes_as_met(road: Road) -> None:
 def test_an_appeal_filed_on_the_last_day_meets_the_window(road: Road) -> None:
     cast = Cast(road)
     ref = cast.cno_refused_by_committee(date(2026, 1, 5), date(2026, 3, 4))
-    on(cast.applicant, ref, "request_appeal", date(2026, 4, 4))  # the Saturday, s. 89
+    on(cast.applicant, ref, "request_appeal", date(2026, 4, 4),  # the Saturday, s. 89
+       review_or_hearing="hearing")
     assert window(road, ref, "appeal_board_request").status == "met"
 
 
@@ -133,7 +135,7 @@ def test_a_court_filing_recorded_by_the_registry_in_time_meets_the_applicants_wi
     """The registry records the applicant's own filing: the window was used, not cut short."""
     cast = Cast(road)
     ref = cast.cno_appeal_dismissed(date(2026, 1, 5), date(2026, 3, 4))
-    on(cast.court, ref, "record_court_filing", date(2026, 3, 20))
+    on(cast.court, ref, "record_court_filing", date(2026, 3, 20), served_on="2026-03-20")
     assert window(road, ref, "divisional_court_appeal").status == "met"
     assert [f for f in flags(road, ref, "statutory_limit")
             if f.evidence["deadline"] == "divisional_court_appeal"] == []
@@ -142,7 +144,8 @@ def test_a_court_filing_recorded_by_the_registry_in_time_meets_the_applicants_wi
 def test_a_court_filing_recorded_by_the_registry_after_the_last_day_is_late(road: Road) -> None:
     cast = Cast(road)
     ref = cast.cno_appeal_dismissed(date(2026, 1, 5), date(2026, 3, 4))
-    on(cast.court, ref, "record_court_filing", date(2026, 4, 8))  # last day Tue 7 Apr (Rules)
+    on(cast.court, ref, "record_court_filing", date(2026, 4, 8),  # last day Tue 7 Apr (Rules)
+       served_on="2026-04-08")
     assert window(road, ref, "divisional_court_appeal").status == "late"
     (flag,) = [f for f in flags(road, ref, "statutory_limit")
                if f.evidence["deadline"] == "divisional_court_appeal"]

@@ -1,6 +1,9 @@
-"""The Ontario calendars: Legislation Act, 2006 holidays, their substitutions, and counting periods.
+"""The Ontario calendars: one holiday list per counting rule, their substitutions, and periods.
 
-Every expected date below was worked out by hand from a wall calendar; each case names its rule.
+Tribunal and committee windows count under the Legislation Act, 2006 (ss. 87-89); Divisional Court
+windows under the Rules of Civil Procedure (r. 1.03, r. 3.01), whose holiday list is their own
+(facts/ontario.md s. 5). Every expected date below was worked out by hand from a wall calendar; each
+case names its rule.
 """
 
 from datetime import date, timedelta
@@ -15,14 +18,19 @@ from law.calendar import (
     act_holidays,
     add_business_days,
     business_days_between,
+    civic_holiday,
     holiday_name,
     is_business_day,
     is_holiday,
     period_end,
+    rules_holidays,
 )
 
 ACT, RULES, BUSINESS = DayRule.legislation_act, DayRule.civil_procedure, DayRule.project_business
 days_2000_2099 = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
+# The span the issue asks the two calendars to be checked over.
+days_2008_2040 = st.dates(min_value=date(2008, 1, 1), max_value=date(2040, 12, 31))
+years_2008_2040 = st.integers(min_value=2008, max_value=2040)
 
 
 @pytest.mark.parametrize(
@@ -53,6 +61,46 @@ def test_legislation_act_holidays(day: date, rule: DayRule, holiday: bool, why: 
     assert is_holiday(day, rule) is holiday, why
 
 
+# Every substitution of r. 1.03 beside what the Legislation Act, 2006 says of the same day.
+@pytest.mark.parametrize(
+    ("day", "under_rules", "under_act", "why"),
+    [
+        (date(2022, 1, 3), True, False,
+         "1 Jan 2022 a Saturday: r. 1.03 makes Monday 3 Jan a holiday; s. 88(3) only for a Sunday"),
+        (date(2023, 1, 2), True, True,
+         "1 Jan 2023 a Sunday: Monday 2 Jan under r. 1.03 and s. 88(3)"),
+        (date(2023, 7, 3), True, False,
+         "1 July 2023 a Saturday: r. 1.03 makes Monday 3 July a holiday; s. 88(4) only for a Sunday"),
+        (date(2018, 7, 2), True, True,
+         "1 July 2018 a Sunday: Monday 2 July under r. 1.03 and s. 88(4)"),
+        (date(2023, 11, 13), True, False,
+         "11 Nov 2023 a Saturday: r. 1.03 makes Monday 13 Nov a holiday; the Act has no substitute"),
+        (date(2018, 11, 12), True, False,
+         "11 Nov 2018 a Sunday: r. 1.03 makes Monday 12 Nov a holiday; the Act has no substitute"),
+        (date(2020, 12, 28), True, False,
+         "Christmas 2020 a Friday: r. 1.03 makes Monday 28 Dec a holiday; the Act does not"),
+        (date(2020, 12, 26), True, True, "Boxing Day 2020, a Saturday: in both lists"),
+        (date(2021, 12, 27), True, True,
+         "Christmas 2021 a Saturday: Monday 27 Dec under r. 1.03 and s. 88(5)"),
+        (date(2021, 12, 28), True, False,
+         "Christmas 2021 a Saturday: r. 1.03 makes Tuesday 28 Dec a holiday too; s. 88(5) only the "
+         "Monday"),
+        (date(2022, 12, 26), True, True, "Christmas 2022 a Sunday: Monday 26 Dec is Boxing Day"),
+        (date(2022, 12, 27), True, True,
+         "Christmas 2022 a Sunday: Tuesday 27 Dec under r. 1.03 and s. 88(5)"),
+        (date(2022, 12, 28), False, False, "Christmas 2022 a Sunday: Wednesday 28 Dec is no holiday"),
+        (date(2025, 8, 4), True, False,
+         "Civic Holiday 2025: in the r. 1.03 list, not in the Legislation Act's"),
+        (date(2026, 4, 4), True, False, "a Saturday: a holiday under r. 1.03, not under s. 87"),
+    ],
+)
+def test_rules_of_civil_procedure_substitutions(
+    day: date, under_rules: bool, under_act: bool, why: str
+) -> None:
+    assert is_holiday(day, RULES) is under_rules, why
+    assert is_holiday(day, ACT) is under_act, why
+
+
 @pytest.mark.parametrize(
     ("start", "days", "rule", "last_day", "why"),
     [
@@ -73,6 +121,27 @@ def test_legislation_act_holidays(day: date, rule: DayRule, holiday: bool, why: 
         (date(2022, 12, 3), 30, ACT, date(2023, 1, 3), "New Year's Monday, s. 88(3), s. 89"),
         # 31 Jan + 30 = 2 Mar 2026 (a Monday, no holiday): across a short month end.
         (date(2026, 1, 31), 30, ACT, date(2026, 3, 2), "first day excluded, last included"),
+        # A court deadline and a tribunal deadline from the same date differ (r. 1.03 vs s. 87):
+        (date(2021, 11, 28), 30, ACT, date(2021, 12, 28), "Tue 28 Dec 2021: no Act holiday"),
+        (date(2021, 11, 28), 30, RULES, date(2021, 12, 29),
+         "Tue 28 Dec 2021: r. 1.03, Christmas on a Saturday; Wednesday 29"),
+        (date(2021, 11, 25), 30, RULES, date(2021, 12, 29),
+         "+30 = Sat 25 Dec 2021; Sun; Mon 27 and Tue 28 by r. 1.03: Wednesday 29"),
+        (date(2020, 11, 28), 30, ACT, date(2020, 12, 28), "Mon 28 Dec 2020: no Act holiday"),
+        (date(2020, 11, 28), 30, RULES, date(2020, 12, 29),
+         "Mon 28 Dec 2020: r. 1.03, Christmas on a Friday; Tuesday 29"),
+        (date(2023, 10, 14), 30, ACT, date(2023, 11, 13), "Mon 13 Nov 2023: no Act holiday"),
+        (date(2023, 10, 14), 30, RULES, date(2023, 11, 14),
+         "Mon 13 Nov 2023: r. 1.03, Remembrance Day on a Saturday; Tuesday 14"),
+        (date(2023, 6, 3), 30, RULES, date(2023, 7, 4),
+         "Mon 3 July 2023: r. 1.03, Canada Day on a Saturday; Tuesday 4"),
+        (date(2021, 12, 3), 30, ACT, date(2022, 1, 3), "Sun 2 Jan 2022: s. 89, Monday 3"),
+        (date(2021, 12, 3), 30, RULES, date(2022, 1, 4),
+         "Sun 2 Jan 2022; Mon 3 by r. 1.03 (New Year's Day on a Saturday): Tuesday 4"),
+        (date(2025, 7, 5), 30, ACT, date(2025, 8, 4), "Civic Holiday: not an Act holiday"),
+        (date(2025, 7, 5), 30, RULES, date(2025, 8, 5), "Civic Holiday: a holiday by r. 1.03"),
+        (date(2022, 11, 25), 30, RULES, date(2022, 12, 28),
+         "+30 = Sun 25 Dec 2022; Mon 26 and Tue 27 by r. 1.03: Wednesday 28"),
     ],
 )
 def test_period_end(start: date, days: int, rule: DayRule, last_day: date, why: str) -> None:
@@ -99,6 +168,40 @@ def test_named_holidays_give_their_reason() -> None:
     assert holiday_name(date(2026, 4, 6), ACT) == "Easter Monday"
     assert holiday_name(date(2026, 4, 4), RULES) == "Saturday"
     assert holiday_name(date(2026, 4, 8), ACT) is None
+    assert "r. 1.03" in (holiday_name(date(2020, 12, 28), RULES) or "")
+    assert holiday_name(date(2025, 8, 4), RULES) == "Civic Holiday"
+
+
+@settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
+@given(years_2008_2040)
+def test_rules_of_civil_procedure_list_holds_every_legislation_act_holiday(year: int) -> None:
+    """r. 1.03 and ss. 87-88, 2008-2040: the Rules' list contains the Act's (every substitution
+    of s. 88 is one of r. 1.03 too), and adds the Civic Holiday."""
+    rules = rules_holidays(year)
+    for day, name in act_holidays(year).items():
+        assert is_holiday(day, RULES), (day, name)
+    assert civic_holiday(year) in rules and civic_holiday(year) not in act_holidays(year)
+
+
+@settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
+@given(years_2008_2040)
+def test_rules_of_civil_procedure_close_twelve_weekdays_a_year(year: int) -> None:
+    """r. 1.03, 2008-2040: each of the twelve named holidays falls on a weekday or is moved to one
+    (New Year's Day, Canada Day and Remembrance Day to a Monday; Christmas and Boxing Day to a
+    Monday and Tuesday, or Boxing Day to the Monday after a Friday Christmas)."""
+    weekdays = [d for d in rules_holidays(year) if d.weekday() < 5]
+    assert len(weekdays) == 12, sorted(weekdays)
+
+
+@settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
+@given(days_2008_2040, st.integers(min_value=1, max_value=120))
+def test_a_court_period_never_ends_before_the_tribunal_period_from_the_same_day(
+    start: date, days: int
+) -> None:
+    """r. 3.01 and s. 89, 2008-2040: the Rules skip every day the Act skips, and more."""
+    court, tribunal = period_end(start, days, RULES), period_end(start, days, ACT)
+    assert court >= tribunal
+    assert court.weekday() < 5 and not is_holiday(court, RULES)
 
 
 @settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
@@ -140,9 +243,9 @@ def test_add_business_days_lands_on_the_nth_business_day(start: date, n: int) ->
 
 
 @settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
-@given(days_2000_2099, st.integers(min_value=1, max_value=120), st.sampled_from(list(DayRule)))
+@given(days_2008_2040, st.integers(min_value=1, max_value=120), st.sampled_from(list(DayRule)))
 def test_a_period_ends_on_the_first_day_not_a_holiday(start: date, days: int, rule: DayRule) -> None:
-    """s. 89 and the Rules: never on a holiday, and only holidays are skipped."""
+    """s. 89 and r. 3.01, 2008-2040: never on a holiday, and only holidays are skipped."""
     end = period_end(start, days, rule)
     nominal = start + timedelta(days=days)
     assert not is_holiday(end, rule)
@@ -151,8 +254,10 @@ def test_a_period_ends_on_the_first_day_not_a_holiday(start: date, days: int, ru
 
 
 @settings(deadline=None)  # no timing in tests: a loaded machine must not fail them
-@given(days_2000_2099)
-def test_saturdays_are_holidays_only_under_the_rules(day: date) -> None:
+@given(days_2008_2040)
+def test_weekends_are_holidays_under_the_rules_saturdays_not_under_the_act(day: date) -> None:
+    """r. 1.03 (every Saturday and Sunday) against s. 87 (every Sunday, no Saturday)."""
     saturday = day + timedelta(days=(5 - day.weekday()) % 7)
-    assert is_holiday(saturday, RULES)
+    assert is_holiday(saturday, RULES) and is_holiday(saturday + timedelta(days=1), RULES)
     assert is_holiday(saturday, ACT) is (saturday in act_holidays(saturday.year))
+    assert is_holiday(saturday + timedelta(days=1), ACT)

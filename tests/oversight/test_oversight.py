@@ -16,7 +16,7 @@ from law.road import Role
 from oversight.timeliness import timeliness
 from regulators.registry import DATA_DIR, Registry, load_registry
 from regulators.sync import sync_registry
-from tests.support.histories import Cast, noon, on
+from tests.support.histories import BACKDATED, Cast, noon, on
 from tests.support.road import Person, Road
 from workflow.schemas import ApplicationCreate, EventRequest
 
@@ -66,7 +66,8 @@ def test_timeliness_periods_are_ontario_months_quarters_and_years(road: Road) ->
     ref = cast.applicant.opened_on(noon(date(2026, 3, 2)), "peo", "p-eng")
     on(cast.applicant, ref, "submit", date(2026, 3, 2))
     on(cast.peo, ref, "begin_review", date(2026, 3, 2))
-    cast.peo.step(ref, "issue_decision", outcome="registered", occurred_at=late_evening.isoformat())
+    cast.peo.step(ref, "issue_decision", outcome="registered", occurred_at=late_evening.isoformat(),
+                  backdated_because=BACKDATED)
     fairness = road.oversight()
     params = {"regulator": "peo", "stage": "regulator_review", "since": "2026-01-01",
               "until": "2026-03-31"}
@@ -227,7 +228,8 @@ def test_each_visit_is_judged_by_the_standard_of_its_own_rules_version(
                                              (staff, "begin_review", submitted, None),
                                              (staff, "issue_decision", decided, "registered")):
             request = EventRequest(trigger=trigger, expected_version=app.version,
-                                   occurred_at=noon(day), outcome=outcome)
+                                   occurred_at=noon(day), outcome=outcome,
+                                   backdated_because=BACKDATED)
             app = apply_event(session, actor, rules, app.reference, request)[0]
 
     with transaction(sessions) as session:

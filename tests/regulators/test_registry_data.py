@@ -85,12 +85,21 @@ def test_windows_are_law_no_file_carries_them_and_health_routes_meet_all_three()
     """deadlines/law.py is the one source of the windows: the deadlines and the API read it."""
     for path in sorted(DATA_DIR.glob("*.toml")):
         assert "statutory_windows =" not in path.read_text(encoding="utf-8"), path.name
-    assert {w.kind for w in windows_on_route(health=True)} == set(WindowKind)
+    health = {WindowKind.committee_submissions, WindowKind.appeal_board_request,
+              WindowKind.divisional_court_appeal, WindowKind.college_court_appeal}
+    assert {w.kind for w in windows_on_route(health=True)} == health
+    # A FARPACTA body has only the windows it publishes (facts s. 4); none is invented.
     assert windows_on_route(health=False) == []
+    assert [w.kind for w in windows_on_route(False, "ocswssw")] == [
+        WindowKind.internal_review_request]
+    assert [w.kind for w in windows_on_route(False, "peo")] == []
     counting = {w.kind: w.counting for w in WINDOWS}
     assert counting == {WindowKind.committee_submissions: DayRule.legislation_act,
                         WindowKind.appeal_board_request: DayRule.legislation_act,
-                        WindowKind.divisional_court_appeal: DayRule.civil_procedure}
+                        WindowKind.divisional_court_appeal: DayRule.civil_procedure,
+                        WindowKind.college_court_appeal: DayRule.civil_procedure,
+                        WindowKind.internal_review_request: DayRule.legislation_act,
+                        WindowKind.internal_review_submissions: DayRule.legislation_act}
     assert all(w.citation and w.to_verify for w in WINDOWS)
     for regulator in load_registry().regulators.values():
         if regulator.sector is Sector.health:
@@ -155,7 +164,9 @@ def test_a_broken_file_is_refused_naming_file_and_field(
 def test_check_passes_on_the_shipped_files() -> None:
     result = runner.invoke(cli, ["regulators", "check"])
     assert result.exit_code == 0, result.output
-    assert "42 regulators and 8 assessors valid" in result.output
+    # 42 files, never 42 as fact: the Fairness Commissioner oversees 41 (facts s. 1, issue 9).
+    assert ("40 regulators confirmed under the Fairness Commissioner's oversight + 2 to verify "
+            "(oia, oppi) and 8 assessors valid (the Commissioner oversees 41)") in result.output
 
 
 def test_check_fails_naming_file_and_field_on_a_broken_copy(tmp_path: Path) -> None:

@@ -113,7 +113,8 @@ def _open(session: Session, actor: Actor, registry: Registry, on: datetime) -> A
 
 def _submit(session: Session, actor: Actor, registry: Registry, app: Application,
             on: datetime) -> Application:
-    request = EventRequest(trigger="submit", expected_version=app.version, occurred_at=on)
+    request = EventRequest(trigger="submit", expected_version=app.version, occurred_at=on,
+                           backdated_because="a submission on a past date, for the test")
     return apply_event(session, actor, registry, app.reference, request)[0]
 
 

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from law.windows import WINDOWS
+from law.windows import windows_on_route
 from regulators.registry import Registry
 
 
@@ -69,16 +69,22 @@ def test_a_health_college_shows_its_route_standards_windows_and_what_is_to_verif
     hparb = cno["route"][3]
     assert hparb["window"]["window"] == "appeal_board_request" and hparb["window"]["days"] == 30
     assert hparb["window"]["to_verify"]  # the Code section is still to verify
-    # The windows shown are the ones the deadlines count by (deadlines/law.py), with their rule.
+    # The windows shown are the ones the deadlines count by (law/windows.py), with their rule:
+    # every window of the health route, and no body's own window.
     shown = {w["window"]: (w["days"], w["counting"], w["party"], w["citation"], w["to_verify"])
              for w in cno["statutory_windows"]}
     assert shown == {w.kind.value: (w.days, w.counting.value, w.party.value, w.citation,
-                                    w.to_verify) for w in WINDOWS}
+                                    w.to_verify) for w in windows_on_route(health=True)}
+    assert set(shown) == {"committee_submissions", "appeal_board_request",
+                          "divisional_court_appeal", "college_court_appeal"}
     assert shown["divisional_court_appeal"][1] == "civil_procedure"
     assert shown["appeal_board_request"][1] == "legislation_act"
     assert [stop["window"]["window"] for stop in cno["route"] if stop["window"]] == [
         "committee_submissions", "appeal_board_request", "divisional_court_appeal"]
     assert cno["to_verify"] and cno["canadian_experience_exemption"]["granted"] is False
+    # No dated record: the exemption status needs review, never assumed "none" (issue 9).
+    assert cno["canadian_experience_exemption"]["status"] == "unknown"
+    assert cno["oversight"] == "confirmed" and cno["accepted_language_tests_source"] is None
 
 
 def test_a_self_assessing_body_has_no_assessment_stage_and_no_encoded_windows(
@@ -125,3 +131,21 @@ def test_the_openapi_spec_lists_the_refusals(client: TestClient) -> None:
     assert "404" in paths["/api/v1/regulators/{slug}"]["get"]["responses"]
     assert "422" in paths["/api/v1/professions"]["get"]["responses"]
     assert "security" not in paths["/api/v1/regulators"]["get"]
+
+
+def test_the_registry_counts_forty_confirmed_and_two_to_verify_never_forty_two(
+    client: TestClient,
+) -> None:
+    """Issue 9, item 11 (facts s. 1 and s. 2): the Fairness Commissioner oversees 41 bodies; the
+    registry holds 42 files, one non-health row is not on FARPACTA Schedule 1, and which one (OIA
+    or OPPI) is not settled: both are marked."""
+    page = client.get("/api/v1/regulators", params={"limit": 100}).json()
+    assert len(page["items"]) == 42
+    assert page["oversight"] == {
+        "overseen_per_ofc": 41, "confirmed": 40, "to_verify": ["oia", "oppi"],
+        "note": page["oversight"]["note"]}
+    assert "oversees 41" in page["oversight"]["note"] and "42" not in page["oversight"]["note"]
+    marked = {item["slug"]: item["oversight"] for item in page["items"]
+              if item["oversight"] != "confirmed"}
+    assert marked == {"oia": "to_verify", "oppi": "to_verify"}
+    assert client.get("/api/v1/regulators/oppi").json()["oversight"] == "to_verify"

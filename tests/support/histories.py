@@ -26,8 +26,21 @@ def noon(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=TORONTO)
 
 
+BACKDATED = "recorded after the fact: a test history on given dates"
+
+
 def on(person: Person, reference: str, trigger: str, day: date, **fields: Any) -> dict[str, Any]:
+    """The step as it happened at noon that day, recorded now (with the reason back-dating needs)."""
+    fields.setdefault("backdated_because", BACKDATED)
     return person.step(reference, trigger, occurred_at=noon(day).isoformat(), **fields)
+
+
+def refused_on(person: Person, reference: str, trigger: str, day: date, status: int, error: str,
+               **fields: Any) -> dict[str, Any]:
+    """The step, as of noon that day, refused with this status and error, changing nothing."""
+    fields.setdefault("backdated_because", BACKDATED)
+    return person.refused(reference, trigger, status, error, occurred_at=noon(day).isoformat(),
+                          **fields)
 
 
 class Cast:
@@ -56,21 +69,46 @@ class Cast:
         on(self.cno, ref, "refer_to_committee", referred, reasons="Doubts on clinical hours.")
         return ref
 
-    def cno_refused_by_committee(self, opened: date, refused: date) -> str:
+    def cno_refused_by_committee(self, opened: date, refused: date, **fields: Any) -> str:
         ref = self.cno_referred(opened, opened)
         on(self.cno, ref, "begin_review", opened)
-        on(self.cno, ref, "issue_decision", refused, outcome="refused", reasons="Hours not shown.")
+        on(self.cno, ref, "issue_decision", refused, outcome="refused", reasons="Hours not shown.",
+           **fields)
+        return ref
+
+    def cno_committee_orders(self, opened: date, decided: date, outcome: str,
+                             **fields: Any) -> str:
+        """The Registration Committee's order, after the applicant waived submissions."""
+        ref = self.cno_referred(opened, opened)
+        on(self.applicant, ref, "waive_submissions", opened, note="No submissions to make.")
+        if outcome == "requirements":
+            fields.setdefault("requirements", ["examination"])
+        on(self.cno, ref, "issue_decision", decided, outcome=outcome,
+           reasons="The committee's reasons.", **fields)
+        return ref
+
+    def cno_before_hparb(self, opened: date) -> str:
+        """A committee refusal appealed to HPARB, which holds a hearing."""
+        ref = self.cno_refused_by_committee(opened, opened)
+        on(self.applicant, ref, "request_appeal", opened, review_or_hearing="hearing")
         return ref
 
     def cno_appeal_dismissed(self, opened: date, dismissed: date) -> str:
         ref = self.cno_refused_by_committee(opened, opened)
-        on(self.applicant, ref, "request_appeal", opened)
+        on(self.applicant, ref, "request_appeal", opened, review_or_hearing="review")
         on(self.hparb, ref, "decide_appeal", dismissed, outcome="dismissed", reasons="Confirmed.")
         return ref
 
     def peo_submitted(self, day: date) -> str:
         ref = self.applicant.opened_on(noon(day), "peo", "p-eng")
         on(self.applicant, ref, "submit", day)
+        return ref
+
+    def under_review(self, regulator: str, licence_class: str, day: date) -> str:
+        """A self-assessing regulator's application under review from `day`."""
+        ref = self.applicant.opened_on(noon(day), regulator, licence_class)
+        on(self.applicant, ref, "submit", day)
+        on(self.road.regulator(regulator), ref, "begin_review", day)
         return ref
 
 
@@ -116,8 +154,7 @@ def replay_through_the_write_path(
         actor = Actor(user_id=event.actor_id, role=Role(event.actor_role), organization=event.actor_org)
         request = EventRequest(
             trigger=event.trigger, outcome=event.outcome, expected_version=replay.version,
-            occurred_at=event.occurred_at, reasons=event.payload.get("reasons"),
-            requirements=event.payload.get("requirements", []))
+            occurred_at=event.occurred_at, **event.payload)
         replay, _ = apply_event(session, actor, registry, replay.reference, request,
                                 now=event.recorded_at)
         if after_each is not None:

@@ -13,7 +13,13 @@ from cli.main import app as cli
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from tests.support.road import Road
-from workflow.ledger import GENESIS_HASH, chain_hash, event_content, visit_durations
+from workflow.ledger import (
+    GENESIS_HASH,
+    chain_hash,
+    event_content,
+    recorded_business_days,
+    visit_durations,
+)
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
 from workflow.service import parse_reference
@@ -72,14 +78,16 @@ def _rewrite_and_rechain(
             ))
             previous = event.hash
         for interval, event in zip(intervals, events, strict=True):
-            interval.entered_at = event.occurred_at
+            interval.entered_at, interval.recorded_at = event.occurred_at, event.recorded_at
         for interval, following in zip(intervals, events[1:], strict=False):
             interval.exited_at = following.occurred_at
             interval.calendar_days, interval.business_days = visit_durations(
                 interval.entered_at, following.occurred_at
             )
+            interval.recorded_business_days = recorded_business_days(interval.recorded_at,
+                                                                     following.recorded_at)
         stays = [Stay(i.seq, i.stage, i.clock, i.entered_at, i.exited_at, i.calendar_days,
-                      i.business_days) for i in intervals]
+                      i.business_days, i.recorded_business_days) for i in intervals]
         visits = session.scalars(select(StageVisit).where(col(StageVisit.application_id) == app_id)
                                  .order_by(col(StageVisit.seq)))
         for stored, refolded in zip(visits, fold_visits(stays), strict=True):

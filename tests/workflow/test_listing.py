@@ -32,18 +32,20 @@ def test_each_caller_sees_only_the_applications_in_their_scope(road: Road) -> No
     assert references(court) == []
     assert references(ocf) == [nursing, other_nursing, engineering]
 
-    # Only a case that reaches HPARB comes before HPARB, and it stays in its list afterwards.
+    # A case comes into HPARB's list when a committee order opens the time to ask HPARB (HPARB
+    # may extend that time, even once it lapsed: issue 9), and it stays there afterwards.
     nurse.step(nursing, "submit")
     nnas.step(nursing, "start_assessment")
     nnas.step(nursing, "complete_assessment")
     cno.step(nursing, "begin_review")
     cno.step(nursing, "refer_to_committee", reasons="Practice hours are in doubt.")
     cno.step(nursing, "begin_review")
-    cno.step(nursing, "issue_decision", outcome="refused", reasons="Practice hours not shown.")
     assert references(hparb) == []
-    nurse.step(nursing, "request_appeal")
+    cno.step(nursing, "issue_decision", outcome="refused", reasons="Practice hours not shown.")
     assert references(hparb) == [nursing]
-    hparb.step(nursing, "decide_appeal", outcome="remitted")
+    nurse.step(nursing, "request_appeal", review_or_hearing="review")
+    assert references(hparb) == [nursing]
+    hparb.step(nursing, "decide_appeal", outcome="remitted", reasons="Reconsider the hours.")
     assert references(hparb) == [nursing]
     assert references(road.tribunal("peo-registration-committee")) == []
 
@@ -60,7 +62,7 @@ def test_filters_by_state_stage_and_regulator(road: Road) -> None:
     draft_engineering = engineer.open("peo", "eit")
 
     assert references(ocf, state="draft") == [draft_nursing, draft_engineering]
-    assert references(ocf, state="assessment_requested") == [submitted_nursing]
+    assert references(ocf, state="assessment_queued") == [submitted_nursing]
     assert references(ocf, stage="regulator_review") == [reviewed_engineering]
     assert references(ocf, stage="intake") == [draft_nursing, draft_engineering]
     assert references(ocf, stage="closed") == []
@@ -148,7 +150,7 @@ def test_an_application_shows_each_caller_the_steps_they_may_take_now(road: Road
     assert offered(cno) == [
         {"trigger": "request_information", "outcomes": []},
         {"trigger": "refer_to_committee", "outcomes": []},
-        {"trigger": "issue_decision", "outcomes": ["registered", "requirements"]},
+        {"trigger": "issue_decision", "outcomes": ["registered", "registered_with_conditions"]},
     ]
     assert offered(nurse) == [{"trigger": "withdraw", "outcomes": []}]
     view = nurse.get(f"/applications/{ref}").json()
@@ -167,10 +169,11 @@ def test_the_timeline_lists_every_event_and_every_visit_with_its_durations(road:
     # holidays under the Legislation Act, 2006, s. 87: three business days that week.
     ref = nurse.opened_on(datetime(2025, 4, 14, 14, tzinfo=UTC), "cno", "rn")
     assert ref.startswith("FT-2025-")
-    nurse.step(ref, "submit", occurred_at=at("2025-04-21"))
-    nnas.step(ref, "start_assessment", occurred_at=at("2025-05-05"))
+    late = {"backdated_because": "entered from the paper file"}
+    nurse.step(ref, "submit", occurred_at=at("2025-04-21"), **late)
+    nnas.step(ref, "start_assessment", occurred_at=at("2025-05-05"), **late)
     nnas.step(ref, "complete_assessment", occurred_at=at("2025-05-05"),
-              note="Credentials verified at source.")
+              note="Credentials verified at source.", **late)
 
     timeline = nurse.get(f"/applications/{ref}/timeline").json()
     assert timeline["application"]["reference"] == ref
@@ -178,19 +181,21 @@ def test_the_timeline_lists_every_event_and_every_visit_with_its_durations(road:
                e["actor_organization"]) for e in timeline["events"]]
     assert events == [
         (1, "create", None, "draft", "applicant", None),
-        (2, "submit", "draft", "assessment_requested", "applicant", None),
-        (3, "start_assessment", "assessment_requested", "assessment_in_progress", "assessor",
+        (2, "submit", "draft", "assessment_queued", "applicant", None),
+        (3, "start_assessment", "assessment_queued", "assessment_in_progress", "assessor",
          "nnas"),
         (4, "complete_assessment", "assessment_in_progress", "submitted", "assessor", "nnas"),
     ]
-    assert timeline["events"][3]["payload"] == {"note": "Credentials verified at source."}
+    assert timeline["events"][3]["payload"] == {"note": "Credentials verified at source.",
+                                                **late}
     assert len({e["hash"] for e in timeline["events"]}) == 4
 
     visits = [(i["state"], i["stage"], i["clock"], i["calendar_days"], i["business_days"],
                i["open"]) for i in timeline["intervals"]]
     assert visits[:3] == [
         ("draft", "intake", "applicant", 7, 3, False),
-        ("assessment_requested", "assessment", "applicant", 14, 10, False),
+        # Submitted to NNAS: the wait for the assessor to start is the assessor's (issue 9).
+        ("assessment_queued", "assessment", "assessor", 14, 10, False),
         ("assessment_in_progress", "assessment", "assessor", 0, 0, False),
     ]
     state, stage, clock, calendar_days, business_days, still_open = visits[3]

@@ -7,14 +7,16 @@ from typing import Any
 import pytest
 
 from fairtrack.columns import utcnow
+from law.calendar import local_date
 from law.road import Role
 from tests.support.road import Person, Road
 
 REGISTRAR_UNDER_REVIEW = [
     {"trigger": "request_information", "outcomes": []},
     {"trigger": "refer_to_committee", "outcomes": []},
-    # A health registrar may register or set requirements, but not refuse or impose conditions.
-    {"trigger": "issue_decision", "outcomes": ["registered", "requirements"]},
+    # A health registrar may register (with terms only if the applicant consents), but not refuse
+    # or set requirements alone: those go to the Registration Committee (RHPA Code, facts s. 3).
+    {"trigger": "issue_decision", "outcomes": ["registered", "registered_with_conditions"]},
 ]
 
 
@@ -135,12 +137,12 @@ def test_an_appeal_body_cannot_decide_for_the_court_nor_the_court_for_the_appeal
     cno.step(ref, "refer_to_committee", reasons="Practice hours are in doubt.")
     cno.step(ref, "begin_review")
     cno.step(ref, "issue_decision", outcome="refused", reasons="Practice hours not shown.")
-    nurse.step(ref, "request_appeal")
+    nurse.step(ref, "request_appeal", review_or_hearing="hearing")
     hparb.step(ref, "open_hearing")
     # The court has nothing before it yet: it does not see the case, let alone decide it.
     court.refused(ref, "decide_appeal", 404, "not_found", outcome="allowed")
-    hparb.step(ref, "decide_appeal", outcome="dismissed")
-    nurse.step(ref, "file_court_appeal")
+    hparb.step(ref, "decide_appeal", outcome="dismissed", reasons="The order was reasonable.")
+    nurse.step(ref, "file_court_appeal", served_on=local_date(utcnow()).isoformat())
     court.step(ref, "open_hearing")
 
     body = hparb.refused(ref, "decide_court", 403, "forbidden", outcome="allowed")
@@ -150,7 +152,8 @@ def test_an_appeal_body_cannot_decide_for_the_court_nor_the_court_for_the_appeal
     road.tribunal("peo-registration-committee").refused(
         ref, "decide_court", 404, "not_found", outcome="allowed"
     )
-    assert court.step(ref, "decide_court", outcome="allowed")["state"] == "licensed"
+    allowed = court.step(ref, "decide_court", outcome="allowed", reasons="The board erred.")
+    assert allowed["state"] == "licensed"
 
 
 def test_a_stale_expected_version_is_a_conflict_that_says_the_current_version(
@@ -174,7 +177,8 @@ def test_occurred_at_can_be_back_dated_but_not_into_the_future_nor_before_the_la
                        occurred_at=(now + timedelta(minutes=5)).isoformat())
     assert body["field"] == "occurred_at" and "future" in body["message"]
     body = cno.refused(ref, "request_information", 422, "invalid_request",
-                       occurred_at=(now - timedelta(days=400)).isoformat())
+                       occurred_at=(now - timedelta(days=400)).isoformat(),
+                       backdated_because="found in the paper file")
     assert body["field"] == "occurred_at" and "previous event" in body["message"]
     # Far outside any calendar the log could hold, in a zone east of UTC.
     cno.refused(ref, "request_information", 422, "invalid_request",
@@ -237,20 +241,36 @@ def test_requirements_must_be_named_from_the_known_codes(
                        outcome="requirements", reasons=reasons, requirements=["charm_school"])
     assert "charm_school" in body["message"]
     moved = peo.step(ref, "issue_decision", outcome="requirements", reasons=reasons,
-                     requirements=["examination", "canadian_experience"])
+                     requirements=["examination", "canadian_experience"],
+                     alternatives_accepted=True)
     assert moved["state"] == "requirements_outstanding"
 
 
-@pytest.mark.parametrize("outcome", ["refused", "registered_with_conditions"])
-def test_a_health_registrar_cannot_refuse_or_impose_conditions_alone(
+@pytest.mark.parametrize("outcome", ["refused", "requirements"])
+def test_a_health_registrar_cannot_refuse_or_set_requirements_alone(
     nurse_file: NurseFile, outcome: str
 ) -> None:
+    """RHPA Code (facts s. 3): a refusal or requirements go to the Registration Committee."""
     body = nurse_file.cno.refused(
         nurse_file.ref, "issue_decision", 409, "invalid_trigger",
-        outcome=outcome, reasons="The registrar's own view.",
+        outcome=outcome, reasons="The registrar's own view.", requirements=["examination"],
     )
     assert outcome in body["message"]
     assert {"trigger": "refer_to_committee", "outcomes": []} in body["allowed"]
+
+
+def test_a_health_registrar_imposes_terms_only_with_the_applicants_consent(
+    nurse_file: NurseFile,
+) -> None:
+    """RHPA Code (facts s. 3): terms the applicant does not accept go to the committee."""
+    ref, cno = nurse_file.ref, nurse_file.cno
+    terms = {"outcome": "registered_with_conditions", "reasons": "Supervised practice, 6 months."}
+    body = cno.refused(ref, "issue_decision", 422, "invalid_request", **terms)
+    assert body["field"] == "consent_to_conditions" and "Registration Committee" in body["message"]
+    cno.refused(ref, "issue_decision", 422, "invalid_request", consent_to_conditions=False,
+                **terms)
+    assert cno.step(ref, "issue_decision", consent_to_conditions=True, **terms)["state"] == (
+        "licensed")
 
 
 def test_a_decision_needs_an_outcome_of_its_own_kind(nurse_file: NurseFile) -> None:

@@ -20,6 +20,7 @@ from casefile.applications import apply_event, create_application
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from fairtrack.errors import InvalidTrigger
+from law.calendar import local_date
 from law.road import Role, Stage
 from regulators.files import Regulator, Sector
 from regulators.registry import DIVISIONAL_COURT, Registry
@@ -68,8 +69,10 @@ class Walker:
 
     def step(self, role: Role, org: str | None, trigger: str, **fields: Any) -> str:
         self.clock += timedelta(minutes=1)
+        # The walk happens a month ago, recorded now: back-dating needs its reason.
         request = EventRequest(trigger=trigger, expected_version=self.application.version,
-                               occurred_at=self.clock, **fields)
+                               occurred_at=self.clock, backdated_because="a walk in the past",
+                               **fields)
         self.application, _ = apply_event(
             self.session, self.cast(role, org), self.registry, self.application.reference, request
         )
@@ -79,7 +82,8 @@ class Walker:
         """Submit, pass the third-party assessment where the file names one, reach the registrar."""
         reg = self.regulator
         if reg.third_party_assessment:
-            assert self.step(Role.applicant, None, "submit") == "assessment_requested"
+            # Submitted to the assessor, whose clock runs until they start.
+            assert self.step(Role.applicant, None, "submit") == "assessment_queued"
             self.step(Role.assessor, self.application.assessor, "start_assessment")
             assert self.step(Role.assessor, self.application.assessor,
                              "complete_assessment") == "submitted"
@@ -119,12 +123,14 @@ def _walk_to_final_refusal(walker: Walker) -> None:
         assert walker.step(Role.regulator, reg.slug, "begin_review") == "committee_review"
     assert walker.step(Role.regulator, reg.slug, "issue_decision", outcome="refused",
                        reasons=REASONS) == "refused_appealable"
-    assert walker.step(Role.applicant, None, "request_appeal") == "appeal_filed"
+    asks = {"review_or_hearing": "hearing"} if reg.sector is Sector.health else {}
+    assert walker.step(Role.applicant, None, "request_appeal", **asks) == "appeal_filed"
     appeal_body = reg.appeal_body.slug
     assert walker.step(Role.tribunal, appeal_body, "open_hearing") == "appeal_hearing"
     assert walker.step(Role.tribunal, appeal_body, "decide_appeal", outcome="dismissed",
                        reasons=REASONS) == "appeal_dismissed"
-    assert walker.step(Role.applicant, None, "file_court_appeal") == "court_filed"
+    served = local_date(walker.clock + timedelta(minutes=1))
+    assert walker.step(Role.applicant, None, "file_court_appeal", served_on=served) == "court_filed"
     assert walker.step(Role.tribunal, DIVISIONAL_COURT, "open_hearing") == "court_hearing"
     assert walker.step(Role.tribunal, DIVISIONAL_COURT, "decide_court", outcome="dismissed",
                        reasons=REASONS) == "refused"
