@@ -4,6 +4,15 @@ their durations as recorded beside their durations as back-dated
 Revision ID: 0007_law
 Revises: 0006_visit_exit_dates
 Create Date: 2026-12-01 09:00:00.000000
+
+The road itself changed with this revision (law/road.py): a third-party route's submission now goes
+to assessment_queued, a health registrar no longer refuses or sets requirements alone, a committee's
+registration with terms opens HPARB's window (conditions_appealable), a FARPACTA body's referral
+goes straight to committee_review. Logs recorded before keep their events as they were: this
+revision adds columns and fills them, it rewrites no step. `fairtrack verify` replays every log
+on today's road, so it reports each file recorded on the old road (on a 300-application demo made
+at 0006: 127 files, every finding a replay difference, none a hash or a fact). There was no
+production data; a development or demo database made before is rebuilt (`make clean`).
 """
 
 from collections import defaultdict

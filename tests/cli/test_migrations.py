@@ -19,7 +19,7 @@ from law.calendar import local_date
 from migrations.tables import metadata
 from regulators.registry import get_registry
 from workflow.ledger import APPLICATION_FACTS, HASHED_FIELDS, event_content
-from workflow.models import Event, StageVisit
+from workflow.models import Application, Event, StageVisit
 from workflow.verify import verify_all
 
 
@@ -127,3 +127,42 @@ def test_the_trust_migration_puts_stored_facts_in_every_chain_and_verify_passes(
         firsts = [event for event in events if event.seq == 1]
         assert len(firsts) == 30 and all(set(e.changes) == set(APPLICATION_FACTS) for e in firsts)
         assert [finding for _, finding in verify_all(session) if finding] == []
+
+
+def test_a_log_recorded_on_the_old_road_is_reported_after_the_upgrade_never_hidden(
+    fresh_engine: Engine,
+) -> None:
+    """Before 0007_law a third-party route's submission went straight to assessment_requested; the
+    law's road sends it to assessment_queued (the assessor's clock). An upgraded log of the old
+    road keeps its chain and its facts (0008 rechains it), but the replay disagrees, and verify
+    says so for that file only: the migration does not rewrite history to fit the new road."""
+    upgrade(fresh_engine)
+    sessions = make_sessionmaker(fresh_engine)
+    with transaction(sessions) as session:
+        generate(session, get_registry(), 30, seed=11)
+    downgrade(fresh_engine, "0006_visit_exit_dates")
+    with fresh_engine.begin() as connection:  # as the old road recorded it
+        queued = connection.execute(text(
+            "SELECT a.id FROM applications a JOIN events e ON e.application_id = a.id "
+            "WHERE e.seq = 2 AND e.to_state = 'assessment_queued' ORDER BY a.id LIMIT 1"
+        )).one()
+        connection.execute(text(
+            "UPDATE events SET to_state = 'assessment_requested' WHERE application_id = :id AND "
+            "seq = 2"), {"id": queued.id})
+        connection.execute(text(
+            "UPDATE events SET from_state = 'assessment_requested' WHERE application_id = :id AND "
+            "seq = 3"), {"id": queued.id})
+        connection.execute(text(
+            "UPDATE applications SET state = 'assessment_requested' WHERE id = :id AND "
+            "state = 'assessment_queued'"), {"id": queued.id})
+        connection.execute(text(
+            "UPDATE stage_intervals SET state = 'assessment_requested', clock = 'applicant' "
+            "WHERE application_id = :id AND seq = 2"), {"id": queued.id})
+    upgrade(fresh_engine)
+    with sessions() as session:
+        findings = [finding for _, finding in verify_all(session) if finding]
+        reference = session.get_one(Application, queued.id).reference
+    assert [f.reference for f in findings] == [reference]
+    problems = findings[0].problems
+    assert "event 2: replay gives assessment_queued, log says assessment_requested" in problems
+    assert not [p for p in problems if "hash" in p or "state the application" in p]
