@@ -27,9 +27,10 @@ from law.road import (
     Trigger,
 )
 from law.standards import DayCount
-from law.windows import WindowKind
+from law.windows import ReceiptBasis, SentBy, WindowKind
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.files import Sector
+from workflow.schemas import REVIEW_OR_HEARING
 
 
 def _codes(values: Iterable[Any]) -> tuple[str, ...]:
@@ -63,6 +64,11 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "flag_status": _codes(FlagStatus),
     "deadline_kind": _codes(DeadlineKind),
     "deadline_status": _codes(DeadlineStatus),
+    # Why a window runs from its first day, as the end of a sentence ("Counted from March 2: ..."),
+    # how a notice was sent, and what an applicant requires of HPARB.
+    "receipt_basis": _codes(ReceiptBasis),
+    "sent_by": _codes(SentBy),
+    "review_or_hearing": REVIEW_OR_HEARING,
 }
 
 

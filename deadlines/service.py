@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from deadlines.models import Deadline
 from fairtrack.errors import DeadlineConflict, InvalidRequest, NotFound
+from i18n import msg
 from law.calendar import add_business_days, business_days_between, local_date
 from law.road import (
     ACT_OF_PARTY,
@@ -371,24 +372,26 @@ def check_against_deadlines(
     if trigger == LAPSE:
         running = [r for r in mine if r.due_on >= day]
         if running:
-            raise _conflict(f"the window {running[0].code} runs until the end of "
-                            f"{running[0].due_on.isoformat()} (Ontario time): nothing lapses "
-                            "before its last day has passed", running[0])
+            raise _conflict(msg("the window {window} runs until the end of {last_day} (Ontario "
+                                "time): nothing lapses before its last day has passed",
+                                window=running[0].code, last_day=running[0].due_on), running[0])
         if not any(r.due_on < day for r in mine):
-            raise _conflict("no window of the applicant's has run out here")
+            raise _conflict(msg("no window of the applicant's has run out here"))
     elif trigger == Trigger.abandon:
         running = [r for r in mine if r.due_on >= day]
         if running:
-            raise _conflict(f"the applicant's window {running[0].code} is open until "
-                            f"{running[0].due_on.isoformat()}: the file cannot be abandoned "
-                            "before it has passed", running[0])
+            raise _conflict(msg("the applicant's window {window} is open until {last_day}: the "
+                                "file cannot be abandoned before it has passed",
+                                window=running[0].code, last_day=running[0].due_on), running[0])
         asked = [r for r in rows if r.kind == RESPONSE_DEADLINE and r.code == application.state]
         if not asked:
-            raise _conflict("no response deadline was given to the applicant with the request: "
-                            "abandonment needs one (respond_by), passed without a response")
+            raise _conflict(msg("no response deadline was given to the applicant with the "
+                                "request: abandonment needs one (respond_by), passed without a "
+                                "response"))
         if asked[0].due_on >= day:
-            raise _conflict(f"the response deadline runs until {asked[0].due_on.isoformat()}: "
-                            "abandonment needs it passed without a response", asked[0])
+            raise _conflict(msg("the response deadline runs until {last_day}: abandonment needs "
+                                "it passed without a response", last_day=asked[0].due_on),
+                            asked[0])
     elif trigger in EXTENSIONS:
         _check_extension(session, application, trigger, payload, rows, day)
 
@@ -401,18 +404,19 @@ def _check_extension(
     try:
         law = window_law(code, application.regulator)
     except (KeyError, LookupError):
-        raise InvalidRequest(f"no window '{code}' on this application's route",
+        raise InvalidRequest(msg("no window '{window}' on this application's route", window=code),
                              field="window") from None
     if law.extended_by != trigger:
-        raise InvalidRequest(f"'{trigger}' does not extend {code} ({law.extended_by or 'none'} "
-                             "does)", field="window")
+        raise InvalidRequest(msg("'{trigger}' does not extend {window} ({extender} does)",
+                                 trigger=trigger, window=code, extender=law.extended_by or "none"),
+                             field="window")
     until = _day(payload, "until")
     assert until is not None  # law.road.NEEDS
     current = [r for r in rows if r.kind == STATUTORY_WINDOW and r.code == code]
     if current:
         if until <= current[0].due_on:
-            raise InvalidRequest(f"an extension lengthens the window: its last day is "
-                                 f"{current[0].due_on.isoformat()}", field="until")
+            raise InvalidRequest(msg("an extension lengthens the window: its last day is "
+                                     "{last_day}", last_day=current[0].due_on), field="until")
         return
     lapsed = session.scalars(
         select(Deadline).where(
@@ -426,10 +430,11 @@ def _check_extension(
         lapsed.closed_seq in (None, application.version)
     )
     if not reopens:
-        raise _conflict(f"no window {code} open or lapsed here to extend")
+        raise _conflict(msg("no window {window} open or lapsed here to extend", window=code))
     assert lapsed is not None
     if until < day:
-        raise InvalidRequest("until must not be before the day of the extension", field="until")
+        raise InvalidRequest(msg("until must not be before the day of the extension"),
+                             field="until")
 
 
 def deadlines_of(session: Session, application_id: int) -> list[Deadline]:
@@ -443,14 +448,16 @@ def deadlines_of(session: Session, application_id: int) -> list[Deadline]:
 
 
 def open_windows_of(session: Session, application_ids: Sequence[int]) -> dict[int, list[Deadline]]:
-    """The statutory windows still open on each of these applications, soonest first (one query)."""
+    """The time limits still open on each of these applications, soonest first (one query): the
+    statutory windows (whoever's) and the dates given to the applicant to answer a request."""
     found: dict[int, list[Deadline]] = {}
     if not application_ids:
         return found
     rows = session.scalars(
         select(Deadline)
         .where(col(Deadline.application_id).in_(list(application_ids)),
-               col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status) == OPEN)
+               col(Deadline.kind).in_([STATUTORY_WINDOW, RESPONSE_DEADLINE]),
+               col(Deadline.status) == OPEN)
         .order_by(col(Deadline.due_on), col(Deadline.id))
     )
     for row in rows:

@@ -95,8 +95,16 @@ class Translator:
     def say(self, sentence: str) -> str:
         """A sentence from the domain (a refusal): by its template when it is a `Message`."""
         if isinstance(sentence, Message):
-            return self.gettext(sentence.template, **_shown(sentence.params))
+            return self.gettext(sentence.template, **self._shown(sentence.params))
         return self.gettext(sentence)
+
+    def _shown(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A sentence's values as this language writes them: lists joined, dates in words."""
+        return {
+            k: ", ".join(map(str, v)) if isinstance(v, list | tuple)
+            else self.date(v) if isinstance(v, date) else v
+            for k, v in params.items()
+        }
 
     def date(self, day: date | datetime | None, form: str = "long") -> str:
         """'March 2, 2026' / '2 mars 2026' (a moment is shown on its Ontario date)."""
@@ -125,10 +133,6 @@ class Translator:
         """One of a registry's bilingual names ({en, fr})."""
         return str(names.fr if self.lang == "fr" else names.en) if not isinstance(names, Mapping) \
             else str(names.get(self.lang) or names.get("en"))
-
-
-def _shown(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in params.items()}
 
 
 @cache

@@ -46,6 +46,39 @@ RECEIPT_RULE = ("Statutory Powers Procedure Act s. 18 (to verify): a notice sent
                 "is deemed received on the fifth day after mailing")
 
 
+class ReceiptBasis(StrEnum):
+    """Why a window runs from the day it does: each basis `receipt` and `start_of` write."""
+
+    actual = "actual"  # the applicant recorded the day it reached them
+    deemed_by_mail = "deemed_by_mail"  # regular mail: deemed received five days after mailing
+    in_person = "in_person"
+    email = "email"
+    sent = "sent"  # sent that day, how not recorded
+    decision_day = "decision_day"  # no sending recorded: the day of the decision
+    order_made = "order_made"  # a court window: the making of the order, not its receipt
+    given_day = "given_day"  # the calculator: the day given taken as the day of receipt
+
+
+# How each basis is written (the stored text starts so; `basis_of` reads it back).
+BASIS_WORDS: dict[ReceiptBasis, str] = {
+    ReceiptBasis.actual: "actual receipt recorded",
+    ReceiptBasis.deemed_by_mail: "deemed receipt",
+    ReceiptBasis.in_person: "handed over in person",
+    ReceiptBasis.email: "sent by email",
+    ReceiptBasis.sent: "sent on",
+    ReceiptBasis.decision_day: "no sending recorded",
+    ReceiptBasis.order_made: "the day the order was made",
+    ReceiptBasis.given_day: "the day given",
+}
+
+
+def basis_of(text: str | None) -> ReceiptBasis | None:
+    """The basis a stored `receipt_basis` states (None: none stated)."""
+    if not text:
+        return None
+    return next((basis for basis, words in BASIS_WORDS.items() if text.startswith(words)), None)
+
+
 def receipt(
     decided_on: date, sent_on: date | None = None, sent_by: SentBy | None = None,
     received_on: date | None = None,
@@ -53,22 +86,23 @@ def receipt(
     """The day a notice or decision counts as received, and why: the actual receipt when recorded,
     else the receipt the law deems for how it was sent, else the day it was sent (or made)."""
     if received_on is not None:
-        return received_on, f"actual receipt recorded: {received_on.isoformat()}"
+        return received_on, f"{BASIS_WORDS[ReceiptBasis.actual]}: {received_on.isoformat()}"
     sent = sent_on or decided_on
+    day = sent.isoformat()
     if sent_by is SentBy.regular_mail:
         deemed = sent + timedelta(days=MAIL_DEEMED_DAYS)
-        return deemed, (f"deemed receipt: sent by regular mail on {sent.isoformat()}, deemed "
-                        f"received on the fifth day after mailing ({RECEIPT_RULE})")
+        return deemed, (f"{BASIS_WORDS[ReceiptBasis.deemed_by_mail]}: sent by regular mail on "
+                        f"{day}, deemed received on the fifth day after mailing ({RECEIPT_RULE})")
     if sent_by is SentBy.in_person:
-        return sent, f"handed over in person on {sent.isoformat()}"
+        return sent, f"{BASIS_WORDS[ReceiptBasis.in_person]} on {day}"
     if sent_by is SentBy.email:
-        return sent, (f"sent by email on {sent.isoformat()}: taken as received that day (no "
-                      "deemed receipt for email is encoded; to verify)")
+        return sent, (f"{BASIS_WORDS[ReceiptBasis.email]} on {day}: taken as received that day "
+                      "(no deemed receipt for email is encoded; to verify)")
     if sent_on is not None:
-        return sent, (f"sent on {sent.isoformat()}, how not recorded: taken as received that day "
-                      "(to verify)")
-    return sent, (f"no sending recorded: the day of the decision, {sent.isoformat()}, is taken as "
-                  "the day of receipt (to verify)")
+        return sent, (f"{BASIS_WORDS[ReceiptBasis.sent]} {day}, how not recorded: taken as "
+                      "received that day (to verify)")
+    return sent, (f"{BASIS_WORDS[ReceiptBasis.decision_day]}: the day of the decision, {day}, is "
+                  "taken as the day of receipt (to verify)")
 
 
 @dataclass(frozen=True)
@@ -308,7 +342,8 @@ def start_of(
     """The day `window` runs from, and why: receipt for a window running from receipt, else the
     day the order was made."""
     if not window.from_receipt:
-        return decided_on, f"the day the order was made, {decided_on.isoformat()}: {window.runs_from}"
+        return decided_on, (f"{BASIS_WORDS[ReceiptBasis.order_made]}, {decided_on.isoformat()}: "
+                            f"{window.runs_from}")
     return receipt(decided_on, sent_on, sent_by, received_on)
 
 
@@ -327,6 +362,7 @@ def calculate(
     sent_on = start if sent_by is not None else None
     runs_from, basis = start_of(window, start, sent_on, sent_by, received_on)
     if sent_by is None and received_on is None and window.from_receipt:
-        basis = f"the day given, {start.isoformat()}, is taken as the day of receipt"
+        basis = (f"{BASIS_WORDS[ReceiptBasis.given_day]}, {start.isoformat()}, is taken as the day "
+                 "of receipt")
     last_day, stepped = count_from(window, runs_from)
     return Calculation(window, start, last_day, stepped, runs_from, basis)

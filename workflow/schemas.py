@@ -2,13 +2,17 @@
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fairtrack.pagination import Page
 from law.road import REQUIREMENT_CODES, STATE_INFO, Detail
 from law.windows import WINDOW_CODES, SentBy
+
+# What an applicant requires of HPARB (RHPA Code): a review of the record, or a hearing.
+ReviewOrHearing = Literal["review", "hearing"]
+REVIEW_OR_HEARING: tuple[str, ...] = get_args(ReviewOrHearing)
 
 
 class Strict(BaseModel):
@@ -55,7 +59,7 @@ class EventRequest(Strict):
         "(r. 61.04: service, not filing, stops the clock).")
     respond_by: date | None = Field(
         default=None, description="A request: the response deadline given to the applicant.")
-    review_or_hearing: Literal["review", "hearing"] | None = Field(
+    review_or_hearing: ReviewOrHearing | None = Field(
         default=None, description="A request to HPARB: a review (on the record) or a hearing.")
     consent_to_conditions: bool | None = Field(
         default=None, description="The registrar's terms, conditions or limitations: the "

@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.errors import Forbidden, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
-from i18n import msg
+from i18n import Message, msg
 from law.calendar import business_days_between, local_date
 from law.fairness import BACKDATING_TOLERANCE_DAYS
 from law.road import (
@@ -134,11 +134,13 @@ def check_step(
     role = TRIGGER_ROLES.get(trigger)
     if role is None:
         raise InvalidTrigger(
-            f"unknown trigger '{trigger}'", state=application.state, allowed=_allowed_list(mine)
+            msg("unknown trigger '{trigger}'", trigger=trigger), state=application.state,
+            allowed=_allowed_list(mine),
         )
     if role is not actor.role:
         raise Forbidden(
-            f"'{trigger}' is for the {role.value}, not the {actor.role.value}",
+            msg("'{trigger}' is for the {role}, not the {actor_role}", trigger=trigger,
+                role=role.value, actor_role=actor.role.value),
             allowed=_allowed_list(mine),
         )
     if application.version != request.expected_version:
@@ -156,30 +158,32 @@ def check_step(
         )
     if not may_fire(actor, application, trigger, registry):
         raise Forbidden(
-            f"'{trigger}' on this application is for another organization at this stage",
+            msg("'{trigger}' on this application is for another organization at this stage",
+                trigger=trigger),
             allowed=_allowed_list(mine),
         )
     if trigger in TRIGGER_OUTCOMES:
         if outcome is None:
             raise InvalidRequest(
-                f"'{trigger}' needs an outcome: one of {list(TRIGGER_OUTCOMES[trigger])}",
+                msg("'{trigger}' needs an outcome: one of {outcomes}", trigger=trigger,
+                    outcomes=list(TRIGGER_OUTCOMES[trigger])),
                 field="outcome",
             )
         if outcome not in TRIGGER_OUTCOMES[trigger]:
             raise InvalidRequest(
-                f"'{outcome}' is not an outcome of '{trigger}': one of "
-                f"{list(TRIGGER_OUTCOMES[trigger])}",
+                msg("'{outcome}' is not an outcome of '{trigger}': one of {outcomes}",
+                    outcome=outcome, trigger=trigger, outcomes=list(TRIGGER_OUTCOMES[trigger])),
                 field="outcome",
             )
         if outcome not in road[trigger]:
             raise InvalidTrigger(
-                f"'{trigger}' with outcome '{outcome}' is not allowed from '{application.state}' "
-                "on this route",
+                msg("'{trigger}' with outcome '{outcome}' is not allowed from '{state}' on this "
+                    "route", trigger=trigger, outcome=outcome, state=application.state),
                 state=application.state,
                 allowed=_allowed_list(mine),
             )
     elif outcome is not None:
-        raise InvalidRequest(f"'{trigger}' takes no outcome", field="outcome")
+        raise InvalidRequest(msg("'{trigger}' takes no outcome", trigger=trigger), field="outcome")
     check_details(application, request)
 
 
@@ -189,7 +193,8 @@ def check_details(application: Application, request: EventRequest) -> None:
     for detail, triggers in DETAIL_TRIGGERS.items():
         if request.given(detail) and trigger not in triggers:
             raise InvalidRequest(
-                f"'{trigger}' does not take {detail.value}; it goes with {sorted(triggers)}",
+                msg("'{trigger}' does not take {detail}; it goes with {triggers}", trigger=trigger,
+                    detail=detail.value, triggers=sorted(triggers)),
                 field=detail.value,
             )
     facts = application.facts()
@@ -199,10 +204,12 @@ def check_details(application: Application, request: EventRequest) -> None:
         step = f"'{trigger}'" + (f" with outcome '{request.outcome}'" if request.outcome else "")
         if not any(request.given(detail) for detail in need.any_of):
             what = " or ".join(d.value for d in need.any_of)
-            raise InvalidRequest(f"{step} needs {what}: {need.rule}",
+            raise InvalidRequest(msg("{step} needs {what}: {rule}", step=step, what=what,
+                                     rule=need.rule),
                                  field=need.any_of[0].value, rule=need.rule)
         if need.value is not None and getattr(request, need.any_of[0].value) is not need.value:
-            raise InvalidRequest(f"{step} cannot be recorded so: {need.rule}",
+            raise InvalidRequest(msg("{step} cannot be recorded so: {rule}", step=step,
+                                     rule=need.rule),
                                  field=need.any_of[0].value, rule=need.rule)
 
 
@@ -211,39 +218,45 @@ def check_dates(request: EventRequest, now: datetime) -> None:
     beyond the tolerance needs a written reason."""
     moment = request.occurred_at or now
     if moment > now:
-        raise InvalidRequest("occurred_at is in the future", field="occurred_at")
+        raise InvalidRequest(msg("occurred_at is in the future"), field="occurred_at")
     try:
         occurred = local_date(moment)
     except (OverflowError, ValueError):
-        raise InvalidRequest("occurred_at is outside any date the log can hold",
+        raise InvalidRequest(msg("occurred_at is outside any date the log can hold"),
                              field="occurred_at") from None
     today = local_date(now)
     # A receipt recorded later may be of a decision made before the day it is recorded.
     earliest_receipt = None if request.trigger == "record_receipt" else occurred
 
-    def between(detail: Detail, value: date | None, low: date | None, high: date, why: str) -> None:
-        if value is None:
-            return
-        if (low is not None and value < low) or value > high:
-            span = f"from {low} to {high}" if low is not None else f"on or before {high}"
-            raise InvalidRequest(f"{detail.value} must be {span}: {why}", field=detail.value)
+    def between(detail: Detail, value: date | None, low: date | None, high: date,
+                refusal: Message) -> None:
+        if value is not None and ((low is not None and value < low) or value > high):
+            raise InvalidRequest(refusal, field=detail.value)
 
+    sent_from = request.sent_on or earliest_receipt
     between(Detail.sent_on, request.sent_on, occurred, today,
-            "not before the decision, not in the future")
-    between(Detail.received_on, request.received_on, request.sent_on or earliest_receipt, today,
-            "not before it was sent (or made), not in the future")
+            msg("sent_on must be from {low} to {high}: not before the decision, not in the future",
+                low=occurred, high=today))
+    between(Detail.received_on, request.received_on, sent_from, today,
+            msg("received_on must be from {low} to {high}: not before it was sent (or made), not "
+                "in the future", low=sent_from, high=today) if sent_from is not None else
+            msg("received_on must be on or before {high}: not in the future", high=today))
     between(Detail.served_on, request.served_on, None, occurred,
-            "not after the day the filing is recorded")
+            msg("served_on must be on or before {high}: not after the day the filing is recorded",
+                high=occurred))
     if request.respond_by is not None and request.respond_by <= occurred:
-        raise InvalidRequest("respond_by must be after the day of the request", field="respond_by")
+        raise InvalidRequest(msg("respond_by must be after the day of the request"),
+                             field="respond_by")
     if request.until is not None and request.until < occurred:
-        raise InvalidRequest("until must not be before the day of the extension", field="until")
+        raise InvalidRequest(msg("until must not be before the day of the extension"),
+                             field="until")
     lag = business_days_between(occurred, today)
     if lag > BACKDATING_TOLERANCE_DAYS and not request.given(Detail.backdated_because):
         raise InvalidRequest(
-            f"this event is recorded {lag} business days after the day it says it occurred; "
-            f"beyond {BACKDATING_TOLERANCE_DAYS} business days (law/fairness.py) it needs a "
-            "written reason in backdated_because, and it is flagged",
+            msg("this event is recorded {lag} business days after the day it says it occurred; "
+                "beyond {tolerance} business days (law/fairness.py) it needs a written reason in "
+                "backdated_because, and it is flagged", lag=lag,
+                tolerance=BACKDATING_TOLERANCE_DAYS),
             field="backdated_because", business_days_late=lag,
         )
 
@@ -260,7 +273,7 @@ def check_board_order(session: Session, application: Application, request: Event
     )
     if ordered is not None and request.outcome != ordered:
         raise InvalidTrigger(
-            f"HPARB required the committee to make the order '{ordered}', not "
-            f"'{request.outcome}'", state=application.state,
+            msg("HPARB required the committee to make the order '{ordered}', not '{outcome}'",
+                ordered=ordered, outcome=request.outcome), state=application.state,
             allowed=[{"trigger": Trigger.issue_decision.value, "outcomes": [ordered]}],
         )

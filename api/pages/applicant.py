@@ -7,23 +7,41 @@ and the catalogs: a new applicant step appears here by itself.
 """
 
 import secrets
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RegistryDep, SessionDep
-from api.pages.application_view import application_page_context, next_state, step_fields
+from api.pages.application_view import (
+    StepForm,
+    application_facts,
+    application_page_context,
+    next_state,
+    step_form,
+)
 from api.pages.forms import form_text
 from api.pages.rendering import ApplicantVisitor, CheckedApplicant, Visitor
 from casefile import applications as units
 from casefile.detail import application_file, dashboard, open_applications_like
-from fairtrack.errors import DomainError, InvalidRequest, InvalidTrigger, NotFound, VersionConflict
-from i18n import msg
+from fairtrack.columns import utcnow
+from fairtrack.errors import (
+    DeadlineConflict,
+    DomainError,
+    InvalidRequest,
+    InvalidTrigger,
+    NotFound,
+    VersionConflict,
+)
+from i18n import Translator, msg
+from i18n.messages import N_
+from law.calendar import local_date
 from law.road import CLOSED_STATES, CREATE_TRIGGER, TRIGGER_ROLES, Role
 from regulators.registry import Registry
 from regulators.views import ASSESSMENT_NOTICE
-from workflow.schemas import ApplicationCreate, EventRequest
+from workflow.schemas import REVIEW_OR_HEARING, ApplicationCreate, EventRequest
 
 router = APIRouter(include_in_schema=False)
 Reference = Annotated[str, Path(min_length=1, max_length=40)]
@@ -140,18 +158,93 @@ def _applicant_step(file_triggers: list[str], trigger: str, reference: str) -> N
                                  trigger=trigger, reference=reference))
 
 
+@dataclass
+class StepAnswers:
+    """What the applicant wrote on a step's form, as the form sends it back (text), cut to size."""
+
+    note: str = ""
+    documents: str = ""
+    review_or_hearing: str = ""
+    served_on: str = ""
+    received_on: str = ""
+
+    @classmethod
+    def of(cls, note: str, documents: str, review_or_hearing: str, served_on: str,
+           received_on: str) -> "StepAnswers":
+        return cls(form_text(note)[:5000], documents[:20_000], form_text(review_or_hearing)[:20],
+                   form_text(served_on)[:20], form_text(received_on)[:20])
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip()[:255] for line in self.documents.splitlines()
+                if line.strip()][:MAX_DOCUMENTS]
+
+    def day(self, name: str) -> date | None:
+        try:
+            return date.fromisoformat(getattr(self, name))
+        except ValueError:
+            return None
+
+    def problems(self, form: StepForm, t: Translator) -> dict[str, str]:
+        """What the form still lacks, by field, in words (the domain checks the rest)."""
+        errors: dict[str, str] = {}
+        today = local_date(utcnow())
+        for name in form.required:
+            if name == "review_or_hearing" and self.review_or_hearing not in REVIEW_OR_HEARING:
+                errors[name] = t.gettext("Choose a review or a hearing")
+            elif name in DATE_FIELDS:
+                day = self.day(name)
+                if day is None:
+                    errors[name] = t.gettext(DATE_FIELDS[name])
+                elif day > today:
+                    errors[name] = t.gettext("The date cannot be in the future")
+        if form.one_of and not (self.note or self.document_list):
+            errors["note"] = t.gettext(ONE_OF.get(form.trigger, ONE_OF[""]))
+        return errors
+
+    def request(self, trigger: str, expected_version: str, form: StepForm) -> EventRequest:
+        """The step as the API takes it: only what its form asks."""
+        asked = set(form.fields)
+        return EventRequest(
+            trigger=trigger,
+            expected_version=int(expected_version) if expected_version.isdigit() else 0,
+            note=self.note or None,
+            documents=self.document_list if "documents" in asked else [],
+            review_or_hearing=self.review_or_hearing
+            if "review_or_hearing" in asked and self.review_or_hearing in REVIEW_OR_HEARING
+            else None,
+            served_on=self.day("served_on") if "served_on" in asked else None,
+            received_on=self.day("received_on") if "received_on" in asked else None,
+        )
+
+
+# A date a step asks: what to write when it is missing or not a date.
+DATE_FIELDS = {
+    "served_on": N_("Enter the day you served the notice of appeal, for example 2026-03-02"),
+    "received_on": N_("Enter the day the notice or decision reached you, for example 2026-03-02"),
+}
+# When a step needs a note or documents (either): what to write when both are empty.
+ONE_OF = {
+    "make_submissions": N_("Write your submissions, or list the documents that hold them"),
+    "waive_submissions": N_("Write your waiver"),
+    "": N_("Write a note, or list the documents you sent"),
+}
+
+
 def _step_page(
     visitor: Visitor, session: SessionDep, registry: Registry, reference: str, trigger: str,
-    template: str, status: int = 200, **context: object,
+    template: str, answers: StepAnswers, status: int = 200, **context: object,
 ) -> Response:
     file = application_file(session, visitor.actor, registry, reference)
     detail = file.detail
     _applicant_step([a.trigger for a in detail.allowed_triggers], trigger, reference)
     t = visitor.t
+    regulator = registry.regulator(detail.regulator)
     return visitor.render(
         template, status=status, application=detail, trigger=trigger,
-        fields=step_fields(trigger), leads_to=next_state(detail, trigger, registry),
-        regulator=registry.regulator(detail.regulator), closed=CLOSED_STATES,
+        form=step_form(trigger, detail.state, application_facts(detail, registry)),
+        answers=answers, leads_to=next_state(detail, trigger, registry),
+        regulator=regulator, closed=CLOSED_STATES,
         breadcrumbs=_crumbs(visitor, (detail.reference, f"/applications/{detail.reference}")),
         here=f"/applications/{detail.reference}/steps/{trigger}",
         step_title=t.label("step", trigger), **context,
@@ -159,61 +252,70 @@ def _step_page(
 
 
 @router.get("/applications/{reference}/steps/{trigger}", response_class=HTMLResponse)
-def step_form(
+def step_page(
     visitor: ApplicantVisitor, session: SessionDep, registry: RegistryDep, reference: Reference,
     trigger: StepName,
 ) -> Response:
     return _step_page(visitor, session, registry, reference, trigger, "pages/step.html",
-                      note="", documents="", errors={})
+                      StepAnswers(), errors={})
 
 
-def _documents(text: str) -> list[str]:
-    return [line.strip()[:255] for line in text.splitlines() if line.strip()][:MAX_DOCUMENTS]
+def _form_of(session: SessionDep, visitor: Visitor, registry: Registry, reference: str,
+             trigger: str) -> StepForm:
+    detail = application_file(session, visitor.actor, registry, reference).detail
+    return step_form(trigger, detail.state, application_facts(detail, registry))
 
 
 @router.post("/applications/{reference}/steps/{trigger}/check", response_class=HTMLResponse)
 def step_check(
     visitor: CheckedApplicant, session: SessionDep, registry: RegistryDep, reference: Reference,
-    trigger: StepName, note: Text = "", documents: Text = "",
+    trigger: StepName, note: Text = "", documents: Text = "", review_or_hearing: Text = "",
+    served_on: Text = "", received_on: Text = "",
 ) -> Response:
-    """Check your answers before the step is recorded; a fresh key makes a double click harmless."""
-    note_text = form_text(note)[:5000]
+    """Check your answers before the step is recorded; a fresh key makes a double click harmless.
+    A form that lacks what the step needs comes back with the fields to fix."""
+    answers = StepAnswers.of(note, documents, review_or_hearing, served_on, received_on)
+    errors = answers.problems(_form_of(session, visitor, registry, reference, trigger), visitor.t)
+    if errors:
+        return _step_page(visitor, session, registry, reference, trigger, "pages/step.html",
+                          answers, status=422, errors=errors)
     return _step_page(visitor, session, registry, reference, trigger, "pages/step_check.html",
-                      note=note_text, documents=_documents(documents), errors={},
-                      idempotency_key=secrets.token_urlsafe(24))
+                      answers, errors={}, idempotency_key=secrets.token_urlsafe(24))
 
 
 @router.post("/applications/{reference}/steps/{trigger}", response_class=HTMLResponse)
 def take_step(
     visitor: CheckedApplicant, session: SessionDep, registry: RegistryDep, reference: Reference,
-    trigger: StepName, note: Text = "", documents: Text = "", expected_version: Text = "",
+    trigger: StepName, note: Text = "", documents: Text = "", review_or_hearing: Text = "",
+    served_on: Text = "", received_on: Text = "", expected_version: Text = "",
     idempotency_key: Text = "",
 ) -> Response:
-    request = EventRequest(
-        trigger=trigger, expected_version=int(expected_version) if expected_version.isdigit() else 0,
-        note=form_text(note)[:5000] or None, documents=_documents(documents),
-    )
+    answers = StepAnswers.of(note, documents, review_or_hearing, served_on, received_on)
+    form = _form_of(session, visitor, registry, reference, trigger)
     try:
-        units.record_event(session, visitor.actor, registry, reference, request,
+        units.record_event(session, visitor.actor, registry, reference,
+                           answers.request(trigger, expected_version, form),
                            form_text(idempotency_key)[:255] or None)
-    except (VersionConflict, InvalidTrigger, InvalidRequest) as exc:
-        return _refused_step(visitor, session, registry, reference, trigger, exc, note, documents)
+    except (VersionConflict, InvalidTrigger, InvalidRequest, DeadlineConflict) as exc:
+        return _refused_step(visitor, session, registry, reference, trigger, exc, answers, form)
     return visitor.redirect(f"/applications/{reference}/done/{trigger}")
 
 
 def _refused_step(
     visitor: Visitor, session: SessionDep, registry: Registry, reference: str, trigger: str,
-    error: DomainError, note: str, documents: str,
+    error: DomainError, answers: StepAnswers, form: StepForm,
 ) -> Response:
+    """The step's form again, the refusal beside the field it names (else above the form)."""
     t = visitor.t
     message = t.say(error.message)
     if isinstance(error, VersionConflict):
         message = t.gettext("Your application changed since you opened this page. Check it again "
                             "before you go on.")
+    field = error.details.get("field")
+    where = field if isinstance(field, str) and field in form.fields else "_form"
     try:
         return _step_page(visitor, session, registry, reference, trigger, "pages/step.html",
-                          status=error.status_code, note=form_text(note),
-                          documents=documents, errors={"_form": message})
+                          answers, status=error.status_code, errors={where: message})
     except InvalidTrigger:  # the step is no longer possible at all: back to the application
         raise error from None
 

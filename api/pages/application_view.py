@@ -8,11 +8,24 @@ from typing import Any
 
 from casefile.detail import ApplicationDetail, ApplicationFile
 from charts.route import route_in_words, route_map, route_svg
-from deadlines.schemas import DeadlineView
+from deadlines.schemas import DeadlineKind, DeadlineView
 from fairtrack.columns import utcnow
 from i18n import Translator
 from law.calendar import local_date
-from law.road import ENDS_BY_CHOICE, STATE_INFO, STEPS, TRIGGER_ROLES, Clock, Fact, Role, Stage
+from law.road import (
+    ENDS_BY_CHOICE,
+    NEEDS_OF,
+    STATE_INFO,
+    STEPS,
+    TRIGGER_ROLES,
+    Clock,
+    Detail,
+    Fact,
+    Role,
+    Stage,
+    Trigger,
+)
+from law.windows import basis_of
 from regulators.files import Regulator
 from regulators.registry import Registry
 from regulators.route import route_facts, stage_bodies
@@ -27,6 +40,7 @@ MINIMUM_SAMPLE = 10
 @dataclass(frozen=True)
 class DeadlineLine:
     title: str
+    kind: str
     due_on: date
     days_left: int
     status: str
@@ -36,6 +50,11 @@ class DeadlineLine:
     is_default: bool
     is_window: bool
     paused: bool
+    starts_on: date
+    basis: str | None  # law.windows.ReceiptBasis: why a window runs from starts_on
+    holidays: list[tuple[date, str]]
+    acted_on: date | None
+    original_due_on: date | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,7 @@ class TimelineEntry:
     note: str | None
     reasons: str | None
     documents: list[str]
+    details: list[tuple[str, str]]  # what else the step said (dates, how sent, what was asked)
 
 
 def holder_names(detail: ApplicationDetail, regulator: Regulator | None, registry: Registry,
@@ -59,18 +79,61 @@ def holder_names(detail: ApplicationDetail, regulator: Regulator | None, registr
     return " / ".join(t.names(body) for body in bodies) or None
 
 
-def step_fields(trigger: str) -> list[str]:
-    """What an applicant's step asks: a note always; the documents sent, unless the step ends the
-    file by the applicant's choice (a withdrawal sends nothing)."""
-    return ["note"] if trigger in ENDS_BY_CHOICE else ["documents", "note"]
+# The details an applicant's page can ask for (a date, a choice, text), in the order a form asks
+# what the law needs before the rest.
+FORM_DETAILS = (Detail.review_or_hearing, Detail.served_on, Detail.received_on, Detail.note,
+                Detail.documents)
+# What a step asks, in order: the documents sent and a note, unless the step ends the file by the
+# applicant's choice (a withdrawal sends nothing), says a date, gives something up in writing, or
+# is written submissions (the text first).
+ASKED: dict[str, tuple[Detail, ...]] = {
+    Trigger.record_receipt: (Detail.received_on, Detail.note),
+    Trigger.waive_submissions: (Detail.note,),
+    Trigger.make_submissions: (Detail.note, Detail.documents),
+    **{trigger: (Detail.note,) for trigger in ENDS_BY_CHOICE},
+}
 
 
-def next_state(detail: ApplicationDetail, trigger: str, registry: Registry) -> str | None:
-    """Where the step leads from here on this application's route (the road's steps)."""
+@dataclass(frozen=True)
+class StepForm:
+    """What an applicant's step asks, from the law's needs (law.road.NEEDS) for this application
+    where it stands: each of `required`, and at least one of `one_of`."""
+
+    trigger: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+    one_of: tuple[str, ...]
+
+
+def application_facts(detail: ApplicationDetail, registry: Registry) -> set[Fact]:
+    """The route facts of this application (its regulator's, and its own assessor or none)."""
     regulator = registry.regulator(detail.regulator)
     facts = route_facts(regulator) if regulator else set()
     if detail.assessor is None:
         facts.discard(Fact.third_party_assessment)
+    return facts
+
+
+def step_form(trigger: str, state: str, facts: set[Fact]) -> StepForm:
+    required: list[Detail] = []
+    one_of: tuple[Detail, ...] = ()
+    for need in NEEDS_OF.get(trigger, ()):
+        if need.applies(state, facts, None, []):
+            if len(need.any_of) == 1:
+                required.append(need.any_of[0])
+            else:
+                one_of = need.any_of
+    base = ASKED.get(trigger, (Detail.documents, Detail.note))
+    # Needs the form does not ask otherwise come first; one of several is met by what it asks.
+    extra = set(required) | (set() if set(one_of) & set(base) else set(one_of[:1]))
+    fields = tuple(d for d in FORM_DETAILS if d in extra - set(base)) + base
+    return StepForm(trigger, tuple(d.value for d in fields), tuple(d.value for d in required),
+                    tuple(d.value for d in one_of if d in fields))
+
+
+def next_state(detail: ApplicationDetail, trigger: str, registry: Registry) -> str | None:
+    """Where the step leads from here on this application's route (the road's steps)."""
+    facts = application_facts(detail, registry)
     for step in STEPS:
         if step.trigger == trigger and detail.state in step.source and step.outcome is None \
                 and step.when <= facts | {Fact.decided_by_committee} and not step.unless & facts:
@@ -79,13 +142,46 @@ def next_state(detail: ApplicationDetail, trigger: str, registry: Registry) -> s
 
 
 def _deadline(d: DeadlineView, today: date, t: Translator) -> DeadlineLine:
-    title = t.label("window", d.code) if d.kind == "statutory_window" else t.gettext(
-        "Service standard: {stage}", stage=t.label("stage", d.code))
+    if d.kind == DeadlineKind.statutory_window:
+        title = t.label("window", d.code)
+    elif d.kind == DeadlineKind.response_deadline:  # given with a request made in state `code`
+        title = t.label("deadline_kind", d.kind)
+    else:
+        title = t.gettext("Service standard: {stage}", stage=t.label("stage", d.code))
+    basis = basis_of(d.receipt_basis)
     return DeadlineLine(
-        title=title, due_on=d.due_on, days_left=(d.due_on - today).days, status=d.status,
-        party=d.party, legal_basis=d.legal_basis, to_verify=d.to_verify, is_default=d.is_default,
-        is_window=d.kind == "statutory_window", paused=d.paused,
+        title=title, kind=d.kind, due_on=d.due_on, days_left=(d.due_on - today).days,
+        status=d.status, party=d.party, legal_basis=d.legal_basis, to_verify=d.to_verify,
+        is_default=d.is_default, is_window=d.kind != DeadlineKind.service_standard,
+        paused=d.paused, starts_on=d.starts_on, basis=basis.value if basis else None,
+        holidays=[(h.day, h.name) for h in d.holidays_stepped_over], acted_on=d.acted_on,
+        original_due_on=d.original_due_on,
     )
+
+
+def _said(payload: dict[str, Any], t: Translator) -> list[tuple[str, str]]:
+    """The dates and choices a step recorded, in words (law.road.Detail)."""
+    said: list[tuple[str, str]] = []
+    for detail, name in (
+        (Detail.sent_on, t.gettext("Sent on")), (Detail.sent_by, t.gettext("How it was sent")),
+        (Detail.received_on, t.gettext("Reached you on")),
+        (Detail.served_on, t.gettext("Notice of appeal served on")),
+        (Detail.respond_by, t.gettext("Answer by")),
+        (Detail.review_or_hearing, t.gettext("Asked for")),
+        (Detail.window, t.gettext("Time limit")), (Detail.until, t.gettext("New last day")),
+    ):
+        value = payload.get(detail.value)
+        if not isinstance(value, str) or not value:
+            continue
+        if detail in (Detail.sent_by, Detail.review_or_hearing, Detail.window):
+            shown = t.label(detail.value if detail is not Detail.window else "window", value)
+        else:
+            try:
+                shown = t.date(date.fromisoformat(value))
+            except ValueError:
+                shown = value
+        said.append((name, shown))
+    return said
 
 
 def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: Translator) -> str:
@@ -134,6 +230,7 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
             by=_who(e, regulator, registry, t),
             note=e.payload.get("note"), reasons=e.payload.get("reasons"),
             documents=list(e.payload.get("documents") or []),
+            details=_said(e.payload, t),
         )
         for e in file.events
     ]

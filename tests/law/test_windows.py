@@ -18,10 +18,15 @@ from law.windows import (
     WINDOWS,
     BodyNeeded,
     NoKnownPeriod,
+    ReceiptBasis,
     SentBy,
     UnknownWindow,
     WindowLaw,
+    basis_of,
     calculate,
+    receipt,
+    start_of,
+    window_law,
     windows_opening,
 )
 from regulators.files import Sector
@@ -124,3 +129,22 @@ def test_the_last_day_is_the_period_end_from_the_day_it_runs_from(
     assert calc.last_day >= handed.last_day
     assert calc.runs_from == (start + timedelta(days=5)
                               if sent_by is SentBy.regular_mail and window.from_receipt else start)
+
+
+def test_every_basis_a_window_is_counted_from_is_read_back_from_its_words() -> None:
+    """Pages say in either language why a window runs from its day: the stored basis names it."""
+    decided, sent = date(2026, 3, 2), date(2026, 3, 3)
+    court = window_law("divisional_court_appeal")
+    written = {
+        ReceiptBasis.actual: receipt(decided, received_on=sent)[1],
+        ReceiptBasis.deemed_by_mail: receipt(decided, sent, SentBy.regular_mail)[1],
+        ReceiptBasis.in_person: receipt(decided, sent, SentBy.in_person)[1],
+        ReceiptBasis.email: receipt(decided, sent, SentBy.email)[1],
+        ReceiptBasis.sent: receipt(decided, sent)[1],
+        ReceiptBasis.decision_day: receipt(decided)[1],
+        ReceiptBasis.order_made: start_of(court, decided)[1],
+        ReceiptBasis.given_day: calculate("appeal_board_request", decided).basis,
+    }
+    assert set(written) == set(ReceiptBasis)
+    assert {basis: basis_of(text) for basis, text in written.items()} == {b: b for b in written}
+    assert basis_of(None) is None and basis_of("a basis no rule writes") is None

@@ -1,8 +1,9 @@
 """The applicant's walk through the portal in a real browser (Debian's headless Chromium), in English
 and in French: find a regulator for "infirmière", sign up, open a nursing application, submit it,
-see the stage, who holds the file and the deadline; after the Registration Committee refuses
-(recorded through the API, as the regulator's own system would), request an appeal and see the new
-deadline.
+see the stage, who holds the file and the deadline; after the registrar refers the file to the
+Registration Committee (recorded through the API, as the regulator's own system would), send written
+submissions and give up the rest of the time in writing; after the committee refuses, request an
+appeal (a hearing: the law asks which) and see the new deadline.
 
 Every page of the walk is checked with axe-core (the copy bundled in axe-playwright-python; WCAG 2.0
 and 2.1, levels A and AA) at 320 px and at desktop width, and photographed into
@@ -138,9 +139,11 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
 
         page.goto(f"{site}/deadlines/calculator")
         page.locator("label[for=window]").click()
-        page.get_by_label(t.gettext("The day you received the notice or decision")).fill("2026-03-02")
+        page.get_by_label(t.gettext("The date"), exact=True).fill("2026-03-02")
         walk.button(t.gettext("Work out the last day"))
         expect(page.locator("#result-title")).to_be_visible()
+        # Counted from the day the notice reached the applicant, the default (issue 9: receipt).
+        expect(page.locator(".ft-panel")).to_contain_text(t.label("receipt_basis", "actual"))
         walk.stop("deadline-calculator")
 
         # Sign up: the account takes the language of the page.
@@ -187,6 +190,9 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
         walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "submit")})
         expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "submit"))
         status = page.locator(".ft-status")
+        # The law (issue 9): submitted to the assessor, the wait is the assessor's (who must act),
+        # not the applicant's, from the day of submission.
+        expect(status).to_contain_text(t.label("state", "assessment_queued"))
         expect(status).to_contain_text(t.label("stage", "assessment"))
         expect(status).to_contain_text("National Nursing Assessment Service" if lang == "en"
                                        else "Service national d'évaluation infirmière")
@@ -203,11 +209,38 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
         expect(page.locator(".ft-route-words__current")).to_contain_text(t.label("stage", "assessment"))
         walk.stop("application-in-assessment")
 
-        # Then, through the API: NNAS reports; CNO refers to its committee, which refuses.
+        # Then, through the API: NNAS reports; CNO's registrar refers the file to the
+        # Registration Committee, which opens the applicant's 30 days for written submissions.
         nnas.step(reference, "complete_assessment")
         cno.step(reference, "begin_review")
-        cno.step(reference, "refer_to_committee")
-        cno.step(reference, "begin_review")
+        cno.step(reference, "refer_to_committee", sent_by="in_person")
+        page.reload()
+        submissions_due = _open_deadline(road, applicant, reference)
+        expect(page.locator(".ft-deadlines")).to_contain_text(t.label("window", "committee_submissions"))
+        expect(page.locator(".ft-deadlines")).to_contain_text(t.date(submissions_due))
+        expect(page.locator(".ft-deadlines")).to_contain_text(t.label("receipt_basis", "in_person"))
+        walk.stop("application-referred")
+
+        # The applicant sends written submissions (the window stays open), then gives up the rest
+        # of the time in writing, so that the committee may decide before the last day.
+        walk.link(t.label("step", "make_submissions"))
+        page.get_by_label(t.gettext("Your written submissions")).fill(
+            "My clinical hours in Manila were supervised; the attached logbook shows 1,200 hours.")
+        walk.stop("make-submissions")
+        walk.button(t.gettext("Continue"))
+        walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "make_submissions")})
+        expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "make_submissions"))
+        walk.link(t.gettext("See your application"))
+        walk.link(t.label("step", "waive_submissions"))
+        page.get_by_label(t.gettext("Your waiver, in writing")).fill(
+            "I have nothing to add and ask the committee to decide now.")
+        walk.stop("waive-submissions")
+        walk.button(t.gettext("Continue"))
+        walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "waive_submissions")})
+        expect(page.locator(".ft-status")).to_contain_text(t.label("state", "committee_review"))
+        walk.link(t.gettext("See your application"))
+
+        # The committee refuses, with reasons (through the API).
         cno.step(reference, "issue_decision", outcome="refused",
                  reasons="The clinical hours do not meet the entry-to-practice standard.")
 
@@ -221,7 +254,17 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
 
         walk.link(t.label("step", "request_appeal"))
         walk.stop("request-appeal")
+        # On the health route the notice must say: a review or a hearing (RHPA Code).
         walk.button(t.gettext("Continue"))
+        summary = page.get_by_role("alert")
+        expect(summary).to_contain_text(t.gettext("Choose a review or a hearing"))
+        summary.get_by_role("link").click()
+        assert page.evaluate("() => document.activeElement.name") == "review_or_hearing"
+        walk.stop("request-appeal-error")
+        page.locator("label.ontario-radios__label", has_text=t.label("review_or_hearing", "hearing")).click()
+        expect(page.get_by_label(t.label("review_or_hearing", "hearing"))).to_be_checked()
+        walk.button(t.gettext("Continue"))
+        expect(page.locator(".ft-summary-list")).to_contain_text(t.label("review_or_hearing", "hearing"))
         walk.stop("request-appeal-check")
         walk.button(t.gettext("Confirm: %(step)s") % {"step": t.label("step", "request_appeal")})
         expect(page.get_by_role("heading", level=1)).to_have_text(t.label("trigger", "request_appeal"))
@@ -230,17 +273,22 @@ def test_an_applicant_walks_the_portal_in_a_real_browser(
         expect(page.locator(".ft-status")).to_contain_text(t.names(HPARB))
         expect(page.locator("main")).to_contain_text(t.date(appeal_due))
         walk.stop("appeal-requested")
+        walk.link(t.gettext("See your application"))
+        timeline = page.locator(".ft-timeline")
+        expect(timeline).to_contain_text(t.label("trigger", "waive_submissions"))
+        expect(timeline).to_contain_text(t.label("review_or_hearing", "hearing"))
 
-        walk.link(t.gettext("All your applications"))
+        walk.link(t.gettext("Your applications"))
         expect(page.locator(".ft-card")).to_contain_text(reference)
         walk.stop("dashboard")
         walk.link(t.gettext("Your profile"))
         walk.stop("profile")
 
-        # Nothing went wrong in the browser but the one refused form (a 422 answer, by design).
+        # Nothing went wrong in the browser but the two refused forms (422 answers, by design).
         watched = walk.watched.settled()
         assert watched.csp_violations == [] and watched.page_errors == []
-        assert watched.failed_responses == [f"422 {site}/signup"]
+        assert watched.failed_responses == [
+            f"422 {site}/signup", f"422 {site}/applications/{reference}/steps/request_appeal/check"]
         assert [e for e in watched.console_errors if "status of 422" not in e] == []
     finally:
         context.close()
