@@ -79,6 +79,8 @@ def holder_names(detail: ApplicationDetail, regulator: Regulator | None, registr
     return " / ".join(t.names(body) for body in bodies) or None
 
 
+# Applicant steps offered beside the main ones: saying when a notice came, giving up time, ending.
+SECONDARY_STEPS = ENDS_BY_CHOICE | {Trigger.record_receipt, Trigger.waive_submissions}
 # The details an applicant's page can ask for (a date, a choice, text), in the order a form asks
 # what the law needs before the rest.
 FORM_DETAILS = (Detail.review_or_hearing, Detail.served_on, Detail.received_on, Detail.note,
@@ -220,8 +222,11 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
         expectation is not None and expectation.completed_visits >= MINIMUM_SAMPLE
         and expectation.median_calendar_days is not None) else None
     route = route_map(regulator, registry, detail.assessor) if regulator else None
-    applicant_steps = [a.trigger for a in detail.allowed_triggers
-                       if TRIGGER_ROLES.get(a.trigger) is Role.applicant]
+    # The steps that move the file on first; those that say a date, give up time or end the
+    # file after, as secondary buttons.
+    applicant_steps = sorted((a.trigger for a in detail.allowed_triggers
+                              if TRIGGER_ROLES.get(a.trigger) is Role.applicant),
+                             key=lambda trigger: trigger in SECONDARY_STEPS)
     timeline = [
         TimelineEntry(
             when=e.occurred_at,
@@ -242,7 +247,7 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
         "applicant_steps": applicant_steps, "timeline": timeline, "intervals": file.intervals,
         "diagram": route_svg(route, t, detail.state, ident="route") if route else None,
         "in_words": route_in_words(route, t, detail.state) if route else [],
-        "notice": ASSESSMENT_NOTICE, "today": today, "ends_by_choice": ENDS_BY_CHOICE,
+        "notice": ASSESSMENT_NOTICE, "today": today, "secondary_steps": SECONDARY_STEPS,
         "closed": info.stage is Stage.closed,
         "licence_class": regulator.licence_class(detail.licence_class) if regulator else None,
     }
