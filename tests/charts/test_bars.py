@@ -1,0 +1,37 @@
+"""The bar chart: SVG with no script, labelled for assistive technology, and a table that says the same."""
+
+import pytest
+
+from charts.bars import bar_chart
+
+
+def test_the_chart_and_its_table_carry_the_same_numbers() -> None:
+    chart = bar_chart(
+        "Business days by stage", ["Assessment", "Review"],
+        [("Median", [12.0, 30.5]), ("90th percentile", [40.0, None])],
+        label_header="Stage", missing="<10", ident="timeliness",
+    )
+    svg = str(chart.svg)
+    assert svg.startswith("<svg ")
+    assert 'role="img"' in svg and 'aria-label="Business days by stage"' in svg
+    assert "<script" not in svg and "<!--" not in svg
+    assert svg.count(' id="timeliness"') == 1 and "chart-" not in svg.split(">", 1)[0]
+    assert chart.headers == ("Stage", "Median", "90th percentile")
+    assert chart.rows == (("Assessment", "12.0", "40.0"), ("Review", "30.5", "<10"))
+
+
+def test_the_same_figures_draw_the_same_bytes() -> None:
+    def draw() -> str:
+        return str(bar_chart("t", ["a", "b"], [("n", [1.0, 2.0])], label_header="x", ident="c").svg)
+
+    assert draw() == draw()
+
+
+def test_a_title_is_escaped_in_the_label() -> None:
+    chart = bar_chart('A "quoted" <title>', ["x"], [("n", [1.0])], label_header="x")
+    assert 'aria-label="A &#34;quoted&#34; &lt;title&gt;"' in str(chart.svg)
+
+
+def test_a_series_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="has 1 values for 2 labels"):
+        bar_chart("t", ["a", "b"], [("n", [1.0])], label_header="x")
