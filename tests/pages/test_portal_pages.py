@@ -286,6 +286,6 @@ def test_the_expected_time_is_a_range_with_its_sample_size_from_ten_cases(
     few, enough = page(9), page(10)
     assert "Not shown: fewer than 10 applications" in few and "half of the recent" not in few
     assert "half of the recent applications to this regulator took up to 41 days" in enough
-    assert "8 in 10 took up to 77.5 days" in enough
+    assert "8 in 10 took up to 78 days" in enough
     assert "Based on 10 applications that finished this stage in the last 12 months." in enough
     assert "Your place in line: 3 of 12 applications" in enough
