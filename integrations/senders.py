@@ -37,8 +37,8 @@ def email_of(message: OutboxMessage, to: str, settings: Settings) -> EmailMessag
     email["Subject"] = message.subject or ""
     email["Message-ID"] = make_msgid(idstring=f"ft{message.id}")
     email[MESSAGE_HEADER] = str(message.id)
-    email["Content-Language"] = message.language or "en"
     email.set_content(message.body)
+    email["Content-Language"] = message.language or "en"  # after set_content, which clears it
     return email
 
 
