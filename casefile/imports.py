@@ -141,8 +141,9 @@ def import_events(
         if progress is not None:
             progress(1)
     with unit_of_work(session):
-        job = session.get(ImportJob, job_id)
-        assert job is not None
+        finished = session.get(ImportJob, job_id)
+        assert finished is not None
+        job = finished
         job.status, job.finished_at = DONE, utcnow()
         job.rows, job.applied, job.already_applied = rows, applied, already
         job.refused, job.refusals = len(refusals), refusals

@@ -13,7 +13,7 @@ from accounts.models import User
 from deadlines.models import Deadline
 from deadlines.service import OPEN, RESPONSE_DEADLINE, STATUTORY_WINDOW
 from fairtrack.settings import get_settings
-from integrations.emails import language_of, render, reminder_due
+from integrations.emails import language_of, reminder_due, render
 from integrations.outbox import already_queued, queue_email, queue_webhooks
 from law.calendar import local_date
 from law.road import Clock
