@@ -10,6 +10,7 @@ from api import (
     deadlines,
     errors,
     health,
+    integrations,
     oversight,
     profile,
     regulators,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     v1.include_router(deadlines.router)
     v1.include_router(oversight.router)
     v1.include_router(profile.router)
+    v1.include_router(integrations.router)
     access.include_routers(v1)
     app.include_router(v1)
     access.install(app, settings)

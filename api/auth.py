@@ -49,3 +49,6 @@ AccountAdmin = Annotated[Actor, _requires(Role.admin, people_only=True)]
 OversightActor = Annotated[Actor, _requires(Role.oversight)]
 # Read fairness figures and flags: fairness staff all of them, a regulator its own (oversight.scope).
 FiguresReader = Annotated[Actor, _requires(Role.oversight, Role.regulator)]
+# Imports and webhooks: the organizations on the road (their staff or their systems' API keys),
+# each for its own applications.
+Integrator = Annotated[Actor, _requires(Role.regulator, Role.assessor, Role.tribunal)]

@@ -1,5 +1,6 @@
-"""The periodic scan (`fairtrack scan`): close windows whose last day has fully passed (Ontario
-time), then raise every flag.
+"""The periodic scan (`fairtrack scan`, and `fairtrack worker` at its interval): close windows whose
+last day has fully passed (Ontario time), raise every flag, and queue the applicants' reminders
+(14, 7 and 2 days before each of their time limits, each once).
 
 Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
 Each lapse is its own unit of work through the one domain function that writes events.
@@ -14,6 +15,7 @@ from sqlmodel import col
 
 from accounts.actor import SYSTEM
 from casefile.applications import step
+from casefile.notifications import queue_reminders
 from deadlines.models import Deadline
 from deadlines.service import STATUTORY_WINDOW, law_of
 from fairtrack.columns import utcnow
@@ -39,6 +41,7 @@ class ScanReport:
     lapsed: list[str] = field(default_factory=list)  # references whose window closed by `lapse`
     expired: int = 0  # windows past their day where the road has no `lapse` step
     raised: dict[str, int] = field(default_factory=dict)
+    reminders: int = 0  # reminder emails queued
 
 
 def lapse_windows(
@@ -84,4 +87,6 @@ def scan(session: Session, registry: Registry, now: datetime | None = None) -> S
     with unit_of_work(session):
         for finding in raise_flags(session, registry, local_date(now), now=now):
             report.raised[finding.kind] = report.raised.get(finding.kind, 0) + 1
+    with unit_of_work(session):
+        report.reminders = queue_reminders(session, local_date(now), now)
     return report

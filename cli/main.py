@@ -11,6 +11,7 @@ from rich.progress import Progress
 from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.deadline import deadline
+from cli.integrations import import_file, worker
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
@@ -31,6 +32,8 @@ app.add_typer(regulators_app, name="regulators")
 app.add_typer(keys_app, name="keys")
 app.add_typer(law_app, name="law")
 app.command()(deadline)
+app.command("import")(import_file)
+app.command()(worker)
 err = Console(stderr=True)
 
 
@@ -214,7 +217,7 @@ def scan() -> None:
         report = run_scan(session, get_registry())
     raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
-              f"new flags: {raised}")
+              f"new flags: {raised}; reminders queued {report.reminders}")
 
 
 if __name__ == "__main__":

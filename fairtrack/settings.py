@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from ipaddress import ip_network
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,29 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+
+    # Emails to applicants (the worker sends them): the SMTP server, how to secure the connection
+    # (none, starttls, or ssl for implicit TLS), credentials if it asks for them, the sender.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_from: str = "FairTrack <no-reply@fairtrack.example>"
+    # The link in emails to the applicant's messages page.
+    public_url: str = "http://127.0.0.1:8000"
+    # The outbox worker (`fairtrack worker`): how long a claimed message is its own before another
+    # worker may send it again (a worker killed mid-send), how often it looks for work, the
+    # periodic scan's interval, and retries (the n-th failure waits backoff * 2**(n-1), capped).
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    scan_interval_seconds: float = Field(default=3600.0, gt=0)
+    outbox_batch: int = Field(default=20, ge=1, le=1000)
+    outbox_max_attempts: int = Field(default=10, ge=1)
+    outbox_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_max_backoff_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 @lru_cache

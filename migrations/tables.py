@@ -6,6 +6,13 @@ from accounts.models import ApiKey, PageSessionRecord, RefreshToken, Throttle, U
 from deadlines.models import Deadline
 from fairtrack.idempotency import IdempotencyRecord
 from flags.models import Flag
+from integrations.models import (
+    ImportedRow,
+    ImportJob,
+    OutboxAttempt,
+    OutboxMessage,
+    WebhookSubscription,
+)
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, Event, StageInterval, StageVisit
@@ -14,6 +21,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
+    "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
     "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",

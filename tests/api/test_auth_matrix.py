@@ -6,7 +6,7 @@ scope answers 404; acting outside one's role answers 403; bad or missing credent
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from fastapi import FastAPI
@@ -61,6 +61,15 @@ FIGURES = protected(
     applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=403,
     tribunal=403, oversight=200, admin=403, regulator_key=200,
 )
+# Imports and webhooks: the organizations on the road (staff and keys), each for its own.
+INTEGRATORS_WRITE = protected(
+    applicant=403, other_applicant=403, regulator=201, other_regulator=201, assessor=201,
+    tribunal=201, oversight=403, admin=403, regulator_key=201,
+)
+CNO_ONLY = protected(
+    applicant=403, other_applicant=403, regulator=200, other_regulator=404, assessor=404,
+    tribunal=404, oversight=403, admin=403, regulator_key=200,
+)
 OWN_PROFILE = protected(
     applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
     tribunal=403, oversight=403, admin=403, regulator_key=403,
@@ -110,6 +119,18 @@ MATRIX: dict[tuple[str, str], Expect] = {
                             json={"trigger": "submit", "expected_version": 1}),
     ),
     ("GET", f"{V1}/regulators"): public(200),
+    ("POST", f"{V1}/imports"): replace(INTEGRATORS_WRITE, call=lambda w: Call(
+        "POST", f"{V1}/imports", content=f"reference,trigger\n{w.reference},begin_review\n".encode(),
+        media_type="text/csv")),
+    ("GET", f"{V1}/imports/{{job_id}}"): CNO_ONLY,
+    ("POST", f"{V1}/webhooks"): replace(INTEGRATORS_WRITE, call=lambda w: Call(
+        "POST", f"{V1}/webhooks", json={"url": "https://cases.example.org/hook"})),
+    ("GET", f"{V1}/webhooks"): protected(
+        applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=200,
+        tribunal=200, oversight=403, admin=403, regulator_key=200,
+    ),
+    ("GET", f"{V1}/webhooks/{{subscription_id}}/deliveries"): CNO_ONLY,
+    ("POST", f"{V1}/webhooks/deliveries/{{delivery_id}}/replay"): CNO_ONLY,
     # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
     ("GET", f"{V1}/oversight/flags"): FIGURES,
     ("PATCH", f"{V1}/oversight/flags/{{flag_id}}"): protected(
@@ -170,6 +191,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", "/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
         "POST", f"/applications/{w.reference}/steps/submit/check", data={})),
     ("GET", "/profile"): public(303),
+    ("GET", "/messages"): public(303),
     ("GET", "/profile/{field}"): public(303),
     ("POST", "/profile/{field}"): public(403, lambda w: Call("POST", "/profile/arrival_date", data={})),
 }
@@ -181,6 +203,9 @@ DEFAULT_PARAMS = {
     "key_id": lambda w: str(w.fresh_key_id()),
     "trigger": lambda w: "submit",
     "field": lambda w: "arrival_date",
+    "job_id": lambda w: str(w.fresh_import_job()),
+    "subscription_id": lambda w: str(w.fresh_subscription()),
+    "delivery_id": lambda w: str(w.fresh_delivery()),
 }
 
 
@@ -237,9 +262,10 @@ def test_route(method: str, path: str, world: World, app: FastAPI) -> None:
     for caller in CALLERS:
         app.state.limiter.reset()  # each caller alone: limits have tests of their own
         call = entry.call(world) if entry.call else _default_call(world, method, path)
+        media = {"Content-Type": call.media_type} if call.media_type else {}
         response = world.road.client.request(
-            call.method, call.path, json=call.json, data=call.data,
-            headers=world.headers[caller], follow_redirects=False,
+            call.method, call.path, json=call.json, data=call.data, content=call.content,
+            headers={**world.headers[caller], **media}, follow_redirects=False,
         )
         expected = entry.statuses[caller]
         if response.status_code != expected:

@@ -45,3 +45,12 @@ def test_load_benchmark_reports_answers_and_a_clean_log(backend: str) -> None:
     out = run_script("bench/load.py", "--writers", "6", "--applications", "2", "--rounds", "1",
                      "--postgres-url", POSTGRES_URL)
     assert "5xx other than 503: 0" in out and "verify: clean" in out, out
+
+
+def test_imports_benchmark_reports_import_against_the_domain_path(backend: str) -> None:
+    out = run_script("bench/imports.py", "--rows", "6", "--rounds", "1", "--backends", backend,
+                     "--postgres-url", POSTGRES_URL)
+    header, row = out.strip().splitlines()[-2:]
+    assert "import / domain" in header
+    name, domain, _, imported, _, ratio, _ = row.split()
+    assert name == backend and float(domain) > 0 and float(imported) > 0 and float(ratio) > 0

@@ -31,6 +31,8 @@ class Call:
     path: str
     json: Any = None
     data: dict[str, str] | None = None
+    content: bytes | None = None  # a raw body (an import file), sent with its media type
+    media_type: str | None = None
 
 
 @dataclass
@@ -61,6 +63,39 @@ class World:
             user = session.get(User, self.people["applicant"].user_id)
             assert user is not None
             return tokens.issue_pair(session, user, settings).refresh_token
+
+    def fresh_import_job(self) -> int:
+        """An import job run by CNO (one row, applied or not)."""
+        from casefile.imports import import_events
+        from integrations.files import FileFormat
+
+        with self.road.sessions() as session:
+            report = import_events(session, self.people["regulator"].actor, self.road.registry,
+                                   FileFormat.csv, ["reference,trigger", f"{self.reference},submit"],
+                                   "matrix.csv")
+        return report.job
+
+    def fresh_subscription(self) -> int:
+        """A webhook subscription of CNO's."""
+        from casefile.webhooks import SubscriptionCreate, subscribe
+
+        with self.road.sessions() as session:
+            return subscribe(session, self.people["regulator"].actor,
+                             SubscriptionCreate(url="https://cases.example.org/hook")).id
+
+    def fresh_delivery(self) -> int:
+        """A webhook delivery to CNO: a subscription, then an application opened at CNO."""
+        from sqlalchemy import func, select
+
+        from integrations.models import OutboxMessage
+
+        subscription = self.fresh_subscription()
+        self.fresh_application()
+        with self.road.sessions() as session:
+            found = session.scalar(select(func.max(OutboxMessage.id)).where(
+                OutboxMessage.subscription_id == subscription))
+        assert found is not None
+        return int(found)
 
     @staticmethod
     def fresh_email() -> str:
