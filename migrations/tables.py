@@ -8,13 +8,13 @@ from fairtrack.idempotency import IdempotencyRecord
 from flags.models import Flag
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from workflow.models import Application, Event, StageInterval, StageVisit
+from workflow.models import Application, DecisionLetter, Event, StageInterval, StageVisit
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
-    "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
+    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
     "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
 ]
