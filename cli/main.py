@@ -1,4 +1,4 @@
-"""The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
+"""The `fairtrack` command: serve, migrate, demo data, accounts, verify, reports and exports."""
 
 import copy
 import sys
@@ -11,6 +11,7 @@ from rich.progress import Progress
 from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.deadline import deadline
+from cli.documents import export_command, report
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
@@ -31,6 +32,8 @@ app.add_typer(regulators_app, name="regulators")
 app.add_typer(keys_app, name="keys")
 app.add_typer(law_app, name="law")
 app.command()(deadline)
+app.add_typer(report, name="report")
+app.command("export")(export_command)
 err = Console(stderr=True)
 
 
