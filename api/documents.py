@@ -3,7 +3,7 @@ staff of the organizations that may see the file), a regulator's timeliness audi
 a regulator its own), the annual report across regulators (fairness staff)."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -26,7 +26,7 @@ from regulators.registry import Registry
 
 router = APIRouter(tags=["documents"])
 AUTH = (NotAuthenticated, Forbidden)
-PDF = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
+PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "The PDF"}}
 Reference = Annotated[str, Path(min_length=1, max_length=40)]
 Lang = Annotated[Literal["en", "fr"], Query(description="The document's language")]
 

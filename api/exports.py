@@ -4,7 +4,7 @@ a regulator its own."""
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -19,7 +19,8 @@ from oversight.exports import EXPORTS, Export, export, export_rows
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 AUTH = (NotAuthenticated, Forbidden)
-CSV = {200: {"content": {"text/csv": {}}, "description": "CSV (RFC 4180), UTF-8"}}
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "CSV (RFC 4180), UTF-8"}}
 
 
 def _stream(request: Request, plan: Export) -> Iterator[str]:

@@ -15,6 +15,6 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
-    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
-    "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
+    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
+    "RegulatorRecord", "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
 ]
