@@ -7,6 +7,7 @@ WeasyPrint is imported on first use: it loads Pango and fonts, which the server 
 line need only when a document is asked for.
 """
 
+import base64
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,12 @@ class Stamp:
     chain_head: str | None = None
 
 
+def data_uri(svg: str) -> str:
+    """An SVG as an image source: WeasyPrint draws it as one tagged figure with its alt text, and
+    faster than the same SVG inline (pygal's charts: about half the time)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def pdf_time(moment: datetime) -> str:
     """The W3C date WeasyPrint writes as the PDF's creation and modification date."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -41,7 +48,7 @@ def render_pdf(template: str, lang: Language, context: dict[str, Any], *, title:
     from weasyprint import HTML  # noqa: PLC0415 - loads Pango: only when a document is made
 
     html = environment(lang).get_template(template).render(
-        **context, title=title, stamp=stamp, created=pdf_time(stamp.generated_at),
+        **context, title=title, stamp=stamp, created=pdf_time(stamp.generated_at), data_uri=data_uri,
     )
     pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(

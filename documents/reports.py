@@ -2,8 +2,8 @@
 report. Their figures come from oversight (the same functions as GET /api/v1/oversight/...), their
 charts from charts.bars, their words from the catalogs; nothing here counts anything itself.
 
-Each footer carries the log's chain head at the time (workflow.heads: the head of the latest day
-with events, over every event up to it), so that a printed report can be tied to the log.
+Each footer carries the log's chain head (workflow.heads: the head of the last closed UTC day, over
+every event up to it, as auditors receive it), so that a printed report can be tied to the log.
 """
 
 from collections import defaultdict
@@ -29,7 +29,7 @@ from oversight.scope import regulator_in_scope
 from oversight.sql import WHOLE_WINDOW
 from oversight.timeliness import EARLIEST, LATEST, TIMED_STAGES, timeliness
 from regulators.registry import Registry
-from workflow.heads import day_heads
+from workflow.heads import last_closed_head
 
 Progress = Callable[[str], None]
 SMALL = f"<{MINIMUM_CELL}"
@@ -51,12 +51,13 @@ class FlagTable:
         return sum(self.counts.get((kind, s), 0) for s in self.statuses)
 
 
-def chain_head(session: Session) -> str | None:
-    """The head of the latest day with events: 'YYYY-MM-DD, N events, <sha256>'."""
-    last = None
-    for last in day_heads(session):  # noqa: B007 - the last one is wanted
-        pass
-    return None if last is None else f"{last.day} ({last.total} events): {last.head}"
+def chain_head(session: Session, lang: Language = "en") -> str:
+    """The head of the last closed UTC day, as `fairtrack verify --export-heads` writes it for
+    auditors: 'YYYY-MM-DD (N events): <sha256>'. Today's events are not under it yet."""
+    last = last_closed_head(session)
+    if last is None:
+        return translator(lang).gettext("none yet: no UTC day with events has ended")
+    return f"{last.day} ({last.total} events): {last.head}"
 
 
 def _check_window(since: date, until: date) -> None:
@@ -110,7 +111,7 @@ def regulator_report(
     progress(t.gettext("Longest open applications"))
     oldest = longest_open(session, scope, until)
     progress(t.gettext("Chain head"))
-    head = chain_head(session)
+    head = chain_head(session, lang)
     progress(t.gettext("Charts"))
     charts = _stage_charts(quarters.rows, lang)
     body = registry.regulator(scope)
@@ -158,7 +159,7 @@ def annual_report(
     progress(t.gettext("Pauses and flags"))
     flags = _flag_table(session, None, since, until)
     progress(t.gettext("Chain head"))
-    head = chain_head(session)
+    head = chain_head(session, lang)
     progress(t.gettext("Charts"))
     status = grouped["immigration_status"]
     chart = bar_chart(
