@@ -45,7 +45,7 @@ lint: install
 	# The floors (docs/architecture.md): every import runs down; only casefile appends to the log.
 	$(BIN)/lint-imports
 	# Security linting: fails on any high-severity finding (docs/security.md).
-	$(BIN)/bandit -q -r law fairtrack i18n regulators accounts workflow deadlines profiles flags oversight integrations charts casefile api cli --severity-level high
+	$(BIN)/bandit -q -r law fairtrack i18n regulators accounts workflow deadlines profiles flags oversight integrations charts documents casefile api cli --severity-level high
 
 # Known vulnerabilities in the installed dependencies. Needs PyPI's JSON vulnerability API; where
 # the package index is a mirror without it, every package is "not found", so --strict fails rather

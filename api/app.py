@@ -8,7 +8,9 @@ from api import (
     access,
     applications,
     deadlines,
+    documents,
     errors,
+    exports,
     health,
     integrations,
     oversight,
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     v1.include_router(oversight.router)
     v1.include_router(profile.router)
     v1.include_router(integrations.router)
+    v1.include_router(documents.router)
+    v1.include_router(exports.router)
     access.include_routers(v1)
     app.include_router(v1)
     access.install(app, settings)

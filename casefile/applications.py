@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from casefile.consequences import follow_event
+from casefile.documents import attached, draft_letter, keep_letter
 from deadlines.service import check_against_deadlines
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
@@ -69,7 +70,10 @@ def step(
     check_board_order(session, application, request)
     check_against_deadlines(session, application, request.trigger, request.payload(),
                             local_date(request.occurred_at or now))
-    event = append_event(session, actor, registry, application, request, now)
+    # A decision's letter is made first: its hash is part of what the event says.
+    letter = draft_letter(session, actor, registry, application, request, now)
+    event = append_event(session, actor, registry, application, request, now, attached(letter))
+    keep_letter(session, letter, event)
     follow_event(session, registry, application, event)
     return application, event
 

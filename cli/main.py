@@ -1,4 +1,4 @@
-"""The `fairtrack` command: serve, migrate, demo data, accounts, verify."""
+"""The `fairtrack` command: serve, migrate, demo data, accounts, verify, reports and exports."""
 
 import copy
 import sys
@@ -12,6 +12,7 @@ from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.deadline import deadline
 from cli.integrations import import_file, worker
+from cli.documents import export_command, report
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
@@ -34,6 +35,8 @@ app.add_typer(law_app, name="law")
 app.command()(deadline)
 app.command("import")(import_file)
 app.command()(worker)
+app.add_typer(report, name="report")
+app.command("export")(export_command)
 err = Console(stderr=True)
 
 

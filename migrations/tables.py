@@ -15,7 +15,7 @@ from integrations.models import (
 )
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
-from workflow.models import Application, Event, StageInterval, StageVisit
+from workflow.models import Application, DecisionLetter, Event, StageInterval, StageVisit
 
 metadata = SQLModel.metadata
 
@@ -23,6 +23,6 @@ __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
-    "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
-    "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
+    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
+    "RegulatorRecord", "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
 ]

@@ -7,6 +7,8 @@ same interpolation is a conditional SUM over the two rows either side of p * (n 
 """
 
 PERIODS = ("month", "quarter", "year")
+# The whole window as one period (the printed reports' figures per stage): not offered by the API.
+WHOLE_WINDOW = "window"
 
 
 def percentile(dialect: str, p: float, value: str, rn: str = "rn", n: str = "n") -> str:
@@ -37,6 +39,7 @@ def period(dialect: str, day: str, unit: str) -> str:
         formats = {"month": f"strftime('%Y-%m', {day})", "year": f"strftime('%Y', {day})",
                    "quarter": f"strftime('%Y', {day}) || '-Q' || "
                    f"((CAST(strftime('%m', {day}) AS INTEGER) + 2) / 3)"}
+    formats[WHOLE_WINDOW] = f"'{WHOLE_WINDOW}'"
     return formats[unit]
 
 

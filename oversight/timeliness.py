@@ -19,7 +19,7 @@ from law.calendar import TORONTO, local_date
 from law.road import Stage
 from oversight.schemas import Timeliness, TimelinessRow
 from oversight.scope import regulator_in_scope
-from oversight.sql import PERIODS, percentile, period
+from oversight.sql import PERIODS, WHOLE_WINDOW, percentile, period
 from regulators.registry import Registry
 
 TIMED_STAGES = tuple(s.value for s in Stage if s not in (Stage.intake, Stage.closed))
@@ -42,7 +42,7 @@ def timeliness(
 ) -> Timeliness:
     """Visits that ended from `since` to `until` (Ontario dates, both included; by default the
     year up to today)."""
-    if unit not in PERIODS:
+    if unit not in PERIODS and unit != WHOLE_WINDOW:
         raise InvalidRequest(f"period is one of {list(PERIODS)}", field="period")
     if stage is not None and stage not in TIMED_STAGES:
         raise InvalidRequest(f"stage is one of {list(TIMED_STAGES)}", field="stage")

@@ -108,9 +108,11 @@ def append_event(
     application: Application,
     request: EventRequest,
     now: datetime,
+    attached: dict[str, Any] | None = None,
 ) -> Event:
     """Fire a checked request (workflow.service.check_step) on the locked application: append the
-    chained event, move the state with a version guard, close the open interval and enter the next."""
+    chained event, move the state with a version guard, close the open interval and enter the next.
+    `attached` joins the payload under the hash: what the step produced (a letter's SHA-256)."""
     occurred_at = request.occurred_at or now
     current = session.scalars(
         select(StageInterval).where(
@@ -145,7 +147,7 @@ def append_event(
         to_state=to_state,
         occurred_at=occurred_at,
         recorded_at=now,
-        payload=request.payload(),
+        payload={**request.payload(), **(attached or {})},
         changes=changes,
     )
     # The version guard makes a lost update impossible even where the row lock is not available.

@@ -10,9 +10,9 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -111,3 +111,32 @@ def compare_heads(session: Session, kept: list[DayHead]) -> list[str]:
         for day, h in now.items() if day not in kept_days
     )
     return sorted(problems)
+
+
+# Closed days' heads are final (an event is recorded at the time it is written): the last one is
+# kept per database, checked against the number and the last id of the events recorded before
+# the day ended, so that a second report that day does not walk the whole log again. A changed log
+# (an event deleted or added before the day ended) misses the cache and walks it again.
+_LAST_CLOSED: dict[tuple[str, int, int], DayHead] = {}
+
+
+def last_closed_head(session: Session, today: date | None = None) -> DayHead | None:
+    """The head of the last UTC day before `today` with events (None: no such day)."""
+    today = today or datetime.now(UTC).date()
+    end = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    count, last_id = session.execute(
+        select(func.count(), func.max(col(Event.id))).where(col(Event.recorded_at) < end)
+    ).one()
+    if not count:
+        return None
+    key = (str(session.get_bind().engine.url), int(count), int(last_id or 0))
+    if key not in _LAST_CLOSED:
+        heads = day_heads(session, through=today - timedelta(days=1))
+        last = None
+        for last in heads:  # noqa: B007 - the last one is wanted
+            pass
+        if last is None:
+            return None
+        _LAST_CLOSED.clear()  # one database's head at a time
+        _LAST_CLOSED[key] = last
+    return _LAST_CLOSED[key]

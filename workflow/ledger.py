@@ -18,6 +18,9 @@ HASHED_FIELDS = (
 APPLICATION_FACTS = (
     "applicant_id", "regulator", "licence_class", "assessor", "health_route", "rules_version",
 )
+# The payload key of a decision's letter: the SHA-256 of the PDF sent (workflow.models.DecisionLetter
+# keeps its bytes), so the letter is under the event's hash and `verify` hashes the bytes again.
+LETTER_HASH = "letter_sha256"
 # The facts a later step may change, and the step that does (the rules in force at submission).
 LATER_CHANGES = frozenset({"rules_version"})
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Column, Field, SQLModel
 
 from fairtrack.columns import JSONDocument, UTCDateTime
@@ -151,3 +151,21 @@ class StageVisit(SQLModel, table=True):
     # The same, counted between the recordings of the events rather than the days they say they
     # occurred: a back-dated event moves time between clocks, and the two sums show how much.
     attributable_business_days_as_recorded: int = 0
+
+
+class DecisionLetter(SQLModel, table=True):
+    """The PDF letter a decision sent, kept byte for byte: its SHA-256 is in the decision event's
+    payload (`letter_sha256`), so under the hash chain; `fairtrack verify` hashes these bytes again."""
+
+    __tablename__ = "decision_letters"
+    __table_args__ = (
+        UniqueConstraint("application_id", "seq", name="uq_decision_letters_application_seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id")
+    seq: int  # the decision event's
+    lang: str = Field(max_length=5)
+    sha256: str = Field(max_length=64)
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -1,6 +1,7 @@
 """Re-walks every application's log: the hash chain, the machine's replay, the application's facts
 as the log states them, and the projections."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,13 +18,21 @@ from workflow.ledger import (
     GENESIS_HASH,
     HASHED_FIELDS,
     LATER_CHANGES,
+    LETTER_HASH,
     chain_hash,
     event_content,
     recorded_business_days,
     visit_durations,
 )
 from workflow.machine import StepRefused, Walk, fire
-from workflow.models import Application, Event, StageInterval, StageVisit, route_facts
+from workflow.models import (
+    Application,
+    DecisionLetter,
+    Event,
+    StageInterval,
+    StageVisit,
+    route_facts,
+)
 from workflow.visits import Stay, Visit, fold_visits
 
 BATCH = 500
@@ -148,6 +157,25 @@ def check_application(
     return problems
 
 
+def check_letters(events: Sequence[Event], letters: Sequence[DecisionLetter]) -> list[str]:
+    """Every decision letter kept is the one its event's payload hashed, and every event that
+    sent one has it kept: an edited, swapped or deleted letter shows."""
+    problems: list[str] = []
+    stated = {e.seq: e.payload[LETTER_HASH] for e in events if LETTER_HASH in e.payload}
+    kept = {letter.seq: letter for letter in letters}
+    for seq, digest in sorted(stated.items()):
+        letter = kept.get(seq)
+        if letter is None:
+            problems.append(f"event {seq} sent a letter that is not kept")
+        elif hashlib.sha256(letter.pdf).hexdigest() != digest:
+            problems.append(f"event {seq}: the kept letter is not the one whose hash the log holds")
+        elif letter.sha256 != digest:
+            problems.append(f"event {seq}: the letter's stored hash differs from the log's")
+    problems.extend(f"letter for event {seq} has no event stating its hash"
+                    for seq in sorted(set(kept) - set(stated)))
+    return problems
+
+
 def check_stored(session: Session, application: Application) -> list[str]:
     """check_application on one application's stored log and projections."""
     mine = col(Event.application_id) == application.id
@@ -160,7 +188,10 @@ def check_stored(session: Session, application: Application) -> list[str]:
         select(StageVisit).where(col(StageVisit.application_id) == application.id)
         .order_by(col(StageVisit.seq))
     ))
-    return check_application(application, events, intervals, visits)
+    letters = list(session.scalars(
+        select(DecisionLetter).where(col(DecisionLetter.application_id) == application.id)
+    ))
+    return check_application(application, events, intervals, visits) + check_letters(events, letters)
 
 
 def _batches(session: Session) -> Iterator[list[Application]]:
@@ -174,7 +205,7 @@ def _batches(session: Session) -> Iterator[list[Application]]:
         last_id = batch[-1].id or 0
 
 
-Row = TypeVar("Row", Event, StageInterval, StageVisit)
+Row = TypeVar("Row", Event, StageInterval, StageVisit, DecisionLetter)
 
 
 def _by_application(session: Session, model: type[Row], ids: list[int | None]) -> dict[int, list[Row]]:
@@ -197,12 +228,13 @@ def verify_all(session: Session) -> Iterator[tuple[int, Finding | None]]:
         events = _by_application(session, Event, ids)
         intervals = _by_application(session, StageInterval, ids)
         visits = _by_application(session, StageVisit, ids)
+        letters = _by_application(session, DecisionLetter, ids)
         for application in batch:
             assert application.id is not None
             checked += 1
             problems = check_application(
                 application, events[application.id], intervals[application.id],
                 visits[application.id],
-            )
+            ) + check_letters(events[application.id], letters[application.id])
             yield checked, Finding(application.reference, problems) if problems else None
         session.expunge_all()

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RegistryDep, SessionDep
+from api.documents import pdf_response, status_summary
 from api.pages.application_view import (
     StepForm,
     application_facts,
@@ -26,6 +27,7 @@ from api.pages.forms import form_text
 from api.pages.rendering import ApplicantVisitor, CheckedApplicant, Visitor
 from casefile import applications as units
 from casefile.detail import application_file, dashboard, open_applications_like
+from casefile.documents import letter_pdf, letters_of
 from fairtrack.columns import utcnow
 from fairtrack.errors import (
     DeadlineConflict,
@@ -148,8 +150,28 @@ def application_page(
     file = application_file(session, visitor.actor, registry, reference)
     return visitor.render(
         "pages/application.html", breadcrumbs=_crumbs(visitor),
+        letters=letters_of(session, visitor.actor, registry, reference),
         **application_page_context(file, registry, visitor.t),
     )
+
+
+@router.get("/applications/{reference}/summary.pdf")
+def summary_document(
+    visitor: ApplicantVisitor, session: SessionDep, registry: RegistryDep, reference: Reference,
+) -> Response:
+    """The status summary, in the visitor's language."""
+    pdf = status_summary(session, visitor.actor, registry, reference, visitor.lang)
+    return visitor.finish(pdf_response(pdf, f"{reference}-summary.pdf"))
+
+
+@router.get("/applications/{reference}/letters/{seq}.pdf")
+def letter_document(
+    visitor: ApplicantVisitor, session: SessionDep, registry: RegistryDep, reference: Reference,
+    seq: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> Response:
+    """A decision letter, byte for byte as it was sent."""
+    pdf = letter_pdf(session, visitor.actor, registry, reference, seq)
+    return visitor.finish(pdf_response(pdf, f"{reference}-decision-{seq}.pdf"))
 
 
 def _applicant_step(file_triggers: list[str], trigger: str, reference: str) -> None:

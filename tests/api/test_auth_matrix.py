@@ -140,6 +140,25 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ),
     ("GET", f"{V1}/oversight/timeliness"): FIGURES,
     ("GET", f"{V1}/oversight/outcomes"): FIGURES,
+    # Documents: an application's summary and letters as the application itself (the matrix's
+    # draft has no letter: 404 in scope too); reports as figures, a regulator its own only; the
+    # annual report fairness staff's; exports as figures.
+    ("GET", f"{V1}/applications/{{reference}}/summary.pdf"): READ_ONE,
+    ("GET", f"{V1}/applications/{{reference}}/letters"): READ_ONE,
+    ("GET", f"{V1}/applications/{{reference}}/letters/{{seq}}.pdf"): protected(
+        applicant=404, other_applicant=404, regulator=404, other_regulator=404, assessor=404,
+        tribunal=404, oversight=404, admin=403, regulator_key=404,
+    ),
+    ("GET", f"{V1}/reports/regulator/{{regulator}}.pdf"): protected(
+        applicant=403, other_applicant=403, regulator=200, other_regulator=403, assessor=403,
+        tribunal=403, oversight=200, admin=403, regulator_key=200,
+        call=lambda w: Call("GET", f"{V1}/reports/regulator/cno.pdf?since=2026-01-01&until=2026-12-31"),
+    ),
+    ("GET", f"{V1}/reports/annual/{{year}}.pdf"): protected(
+        applicant=403, other_applicant=403, regulator=403, other_regulator=403, assessor=403,
+        tribunal=403, oversight=200, admin=403, regulator_key=403,
+    ),
+    ("GET", f"{V1}/exports/{{kind}}.csv"): FIGURES,
     ("GET", f"{V1}/me/profile"): OWN_PROFILE,
     ("PUT", f"{V1}/me/profile"): protected(
         applicant=200, other_applicant=200, regulator=403, other_regulator=403, assessor=403,
@@ -190,6 +209,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
         "POST", f"/applications/{w.reference}/steps/submit", data={})),
     ("POST", "/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
         "POST", f"/applications/{w.reference}/steps/submit/check", data={})),
+    ("GET", "/applications/{reference}/summary.pdf"): public(303),
+    ("GET", "/applications/{reference}/letters/{seq}.pdf"): public(303),
     ("GET", "/profile"): public(303),
     ("GET", "/messages"): public(303),
     ("GET", "/profile/{field}"): public(303),
@@ -206,6 +227,9 @@ DEFAULT_PARAMS = {
     "job_id": lambda w: str(w.fresh_import_job()),
     "subscription_id": lambda w: str(w.fresh_subscription()),
     "delivery_id": lambda w: str(w.fresh_delivery()),
+    "seq": lambda w: "1",
+    "year": lambda w: "2026",
+    "kind": lambda w: "events",
 }
 
 
