@@ -11,8 +11,8 @@ from rich.progress import Progress
 from casefile.accounts import add_user, end_sessions_of
 from cli.database import open_session
 from cli.deadline import deadline
-from cli.integrations import import_file, worker
 from cli.documents import export_command, report
+from cli.integrations import import_file, worker
 from cli.keys import keys as keys_app
 from cli.law import app as law_app
 from cli.regulators import app as regulators_app
