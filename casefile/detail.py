@@ -16,6 +16,7 @@ from oversight.schemas import Expectation
 from regulators.registry import Registry
 from workflow.repository import ApplicationFilter, list_applications, stage_clocks, timeline
 from workflow.schemas import ApplicationView, EventView, IntervalView, StageClock
+from workflow.policy import stage_for
 from workflow.service import get_application
 from workflow.views import application_view, event_view, interval_view
 
@@ -37,7 +38,7 @@ def application_detail(
         **base.model_dump(),
         stage_clocks=stage_clocks(session, application.id),
         deadlines=[deadline_view(d, application.regulator)
-                   for d in deadlines_of(session, application.id)],
+                   for d in deadlines_of(session, application.id) if stage_for(actor, d.stage)],
         expectation=expectation(session, application),
     )
 

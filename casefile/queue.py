@@ -1,0 +1,154 @@
+"""A staff member's work queue: their organization's applications that await them (workflow.policy
+.awaiting), flagged and oldest first, a page at a time (keyset), with the count per stage, each
+row with its days in stage, the stage's service standard and the time left on any open window.
+
+A constant number of queries whatever the page's length: the page (with its flag and the stage's
+first day in the same query), the open deadlines of the page's applications, the counts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, select, tuple_
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from accounts.actor import Actor
+from deadlines.models import Deadline
+from deadlines.service import OPEN, RESPONSE_DEADLINE, SERVICE_STANDARD, STATUTORY_WINDOW, open_windows_of
+from fairtrack.columns import utcnow
+from fairtrack.errors import InvalidRequest
+from fairtrack.pagination import MAX_PAGE, cursor_keys, keys_cursor
+from flags.models import Flag
+from law.calendar import local_date
+from law.road import STATE_INFO, STATES, Stage
+from regulators.registry import Registry
+from workflow.ledger import visit_durations
+from workflow.models import Application, StageVisit
+from workflow.policy import AWAITS, awaiting
+
+QUEUE_PAGE = 25
+# Ages a queue can be cut at (calendar days in the stage, at least).
+AGES = (30, 60, 90, 180, 365)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a queue is cut to; each value already checked against what it may be."""
+
+    stage: str | None = None
+    state: str | None = None
+    flagged: bool = False
+    overdue: bool = False
+    age: int | None = None  # at least this many calendar days in the stage
+
+    def check(self, actor: Actor) -> "QueueFilter":
+        """Refuse a filter that names nothing in this queue (never ignore it)."""
+        states = AWAITS.get(actor.role, frozenset())
+        if self.state is not None and self.state not in states:
+            raise InvalidRequest(f"state is one of {sorted(states)}", field="state")
+        stages = {STATE_INFO[s].stage.value for s in states}
+        if self.stage is not None and self.stage not in stages:
+            raise InvalidRequest(f"stage is one of {sorted(stages)}", field="stage")
+        if self.age is not None and self.age not in AGES:
+            raise InvalidRequest(f"age is one of {list(AGES)}", field="age")
+        return self
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    flagged: bool
+    stage_since: datetime
+    days_in_stage: int  # Ontario business days since the stage began
+    standard: Deadline | None  # the stage's service standard, open
+    windows: list[Deadline]  # open statutory windows and response deadlines, soonest first
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    rows: list[QueueRow]
+    next_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)  # stage -> applications awaiting there
+    total: int = 0
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _query(actor: Actor, registry: Registry, filters: QueueFilter, now: datetime):  # type: ignore[no-untyped-def]
+    open_flag = exists(select(col(Flag.id)).where(
+        col(Flag.application_id) == col(Application.id), col(Flag.status) != "resolved"))
+    unflagged = case((open_flag, 0), else_=1)
+    query = (
+        select(Application, col(StageVisit.entered_at), unflagged.label("unflagged"))
+        .join(StageVisit, and_(col(StageVisit.application_id) == col(Application.id),
+                               col(StageVisit.exited_at).is_(None)))
+        .where(awaiting(actor, registry))
+    )
+    if filters.state is not None:
+        query = query.where(col(Application.state) == filters.state)
+    if filters.stage is not None:
+        query = query.where(col(Application.state).in_(
+            [s.name.value for s in STATES if s.stage.value == filters.stage]))
+    if filters.flagged:
+        query = query.where(open_flag)
+    if filters.overdue:
+        query = query.where(exists(select(col(Deadline.id)).where(
+            col(Deadline.application_id) == col(Application.id),
+            col(Deadline.kind) == SERVICE_STANDARD, col(Deadline.status) == OPEN,
+            col(Deadline.due_on) < local_date(now))))
+    if filters.age is not None:
+        query = query.where(col(StageVisit.entered_at) <= now - timedelta(days=filters.age))
+    return query, unflagged
+
+
+def work_queue(
+    session: Session, actor: Actor, registry: Registry, filters: QueueFilter,
+    cursor: str | None = None, limit: int = QUEUE_PAGE, now: datetime | None = None,
+) -> WorkQueue:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidRequest(f"limit is from 1 to {MAX_PAGE}", field="limit")
+    filters.check(actor)
+    now = now or utcnow()
+    query, unflagged = _query(actor, registry, filters, now)
+    after = cursor_keys(cursor, 3)
+    if after is not None:
+        query = query.where(tuple_(unflagged, col(StageVisit.entered_at), col(Application.id))
+                            > tuple_(after[0], EPOCH + timedelta(microseconds=after[1]), after[2]))
+    found = session.execute(
+        query.order_by(unflagged, col(StageVisit.entered_at), col(Application.id)).limit(limit + 1)
+    ).all()
+    page, more = found[:limit], len(found) > limit
+    ids = [row[0].id for row in page]
+    deadlines = open_windows_of(session, ids, (SERVICE_STANDARD, STATUTORY_WINDOW, RESPONSE_DEADLINE))
+    rows = []
+    for application, since, not_flagged in page:
+        stage = STATE_INFO[application.state].stage.value
+        held = deadlines.get(application.id, [])
+        rows.append(QueueRow(
+            application=application, flagged=not not_flagged, stage_since=since,
+            days_in_stage=visit_durations(since, now)[1],
+            standard=next((d for d in held if d.kind == SERVICE_STANDARD and d.code == stage), None),
+            windows=[d for d in held if d.kind != SERVICE_STANDARD],
+        ))
+    next_cursor = None
+    if more:
+        last = page[-1]
+        next_cursor = keys_cursor((last[2], _micros(last[1]), last[0].id))
+    counts = stage_counts(session, actor, registry)
+    return WorkQueue(rows, next_cursor, counts, sum(counts.values()))
+
+
+def stage_counts(session: Session, actor: Actor, registry: Registry) -> dict[str, int]:
+    """How many applications await this staff member at each stage (one grouped query)."""
+    counts: dict[str, int] = {}
+    for state, number in session.execute(
+        select(col(Application.state), func.count()).where(awaiting(actor, registry))
+        .group_by(col(Application.state))
+    ):
+        stage = STATE_INFO[state].stage.value
+        counts[stage] = counts.get(stage, 0) + number
+    return {s.value: counts[s.value] for s in Stage if s.value in counts}
