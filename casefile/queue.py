@@ -107,8 +107,9 @@ def _query(actor: Actor, registry: Registry, filters: QueueFilter, now: datetime
 
 def work_queue(
     session: Session, actor: Actor, registry: Registry, filters: QueueFilter,
-    cursor: str | None = None, limit: int = QUEUE_PAGE, now: datetime | None = None,
+    cursor: str | None = None, limit: int | None = None, now: datetime | None = None,
 ) -> WorkQueue:
+    limit = limit or QUEUE_PAGE
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidRequest(f"limit is from 1 to {MAX_PAGE}", field="limit")
     filters.check(actor)

@@ -19,6 +19,7 @@ from law.calendar import local_date
 from law.road import Role
 from regulators.registry import Registry
 from workflow.models import Application, Event
+from workflow.service import parse_reference
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 CHUNK = 1000
@@ -177,3 +178,14 @@ def triage_flag(
     session.execute(update(Flag).where(col(Flag.id) == flag_id).values(**values))
     session.refresh(flag)
     return flag
+
+
+def flags_of_application(session: Session, actor: Actor, reference: str) -> list[Flag]:
+    """The flags raised on one application (read by the caller already) that this caller may read
+    (fairness staff, and its regulator); none for anyone else: flags are findings about the
+    regulator's handling."""
+    if actor.role not in (Role.oversight, Role.regulator):
+        return []
+    return list(session.scalars(
+        select(Flag).where(col(Flag.application_id) == parse_reference(reference), _scope(actor))
+        .order_by(col(Flag.id))))

@@ -250,10 +250,11 @@ def _said(payload: dict[str, Any], t: Translator) -> list[tuple[str, str]]:
     return said
 
 
-def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: Translator) -> str:
+def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: Translator,
+         staff: bool = False) -> str:
     role = event.actor_role
     if role == Role.applicant:
-        return t.gettext("You")
+        return t.gettext("The applicant") if staff else t.gettext("You")
     if role == Role.system:
         return t.gettext("FairTrack (a time limit ran out)")
     organization = event.actor_organization
@@ -267,7 +268,10 @@ def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: T
     return t.label("role", role)
 
 
-def application_page_context(file: ApplicationFile, registry: Registry, t: Translator) -> dict[str, Any]:
+def application_page_context(file: ApplicationFile, registry: Registry, t: Translator,
+                             staff: bool = False) -> dict[str, Any]:
+    """What an application's page shows; `staff`: to the staff handling it (the applicant named as
+    such), else to the applicant."""
     detail = file.detail
     regulator = registry.regulator(detail.regulator)
     info = STATE_INFO[detail.state]
@@ -276,7 +280,8 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
     deadlines = [_deadline(d, today, t) for d in detail.deadlines]
     open_deadlines = sorted((d for d in deadlines if d.status == "open"), key=lambda d: d.due_on)
     past_deadlines = [d for d in deadlines if d.status != "open"]
-    must_act = t.gettext("You") if info.clock is Clock.applicant else (
+    must_act = (t.gettext("The applicant") if staff else t.gettext("You")) \
+        if info.clock is Clock.applicant else (
         holder if info.clock is not Clock.none else None)
     next_text = t.label("state_next", detail.state).format_map(
         _Fill(holder=holder or "", regulator=t.names(regulator.name) if regulator else "",
@@ -296,7 +301,7 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
             when=e.occurred_at,
             what=t.label("trigger", e.trigger),
             outcome=t.label("outcome", e.outcome) if e.outcome else None,
-            by=_who(e, regulator, registry, t),
+            by=_who(e, regulator, registry, t, staff),
             note=e.payload.get("note"), reasons=e.payload.get("reasons"),
             documents=list(e.payload.get("documents") or []),
             details=_said(e.payload, t),
