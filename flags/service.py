@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true, tuple_, update
+from sqlalchemy import ColumnElement, func, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -125,6 +125,7 @@ def list_flags(
     regulator: str | None,
     limit: int,
     cursor: str | None,
+    raised_before: datetime | None = None,
 ) -> tuple[list[tuple[Flag, str]], str | None]:
     """A page of flags in id order, each with its application's public reference (one query: the
     join, not a lookup per flag), and the cursor of the next page."""
@@ -135,6 +136,8 @@ def list_flags(
                           (Flag.regulator, regulator)):
         if value is not None:
             query = query.where(col(column) == value)
+    if raised_before is not None:
+        query = query.where(col(Flag.raised_at) <= raised_before)
     last = id_cursor(cursor)
     if last is not None:
         query = query.where(col(Flag.id) > last)
@@ -189,3 +192,27 @@ def flags_of_application(session: Session, actor: Actor, reference: str) -> list
     return list(session.scalars(
         select(Flag).where(col(Flag.application_id) == parse_reference(reference), _scope(actor))
         .order_by(col(Flag.id))))
+
+
+def open_flag_counts(
+    session: Session, actor: Actor, regulator: str | None = None
+) -> list[tuple[str, str, int]]:
+    """(regulator, kind, flags not yet resolved), one grouped query, in that order."""
+    query = select(col(Flag.regulator), col(Flag.kind), func.count()).where(
+        _scope(actor), col(Flag.status) != "resolved")
+    if regulator is not None:
+        query = query.where(col(Flag.regulator) == regulator)
+    return [(r, k, n) for r, k, n in session.execute(
+        query.group_by(col(Flag.regulator), col(Flag.kind))
+        .order_by(col(Flag.regulator), col(Flag.kind)))]
+
+
+def get_flag(session: Session, actor: Actor, flag_id: int) -> tuple[Flag, str]:
+    """One flag the caller may read, with its application's public reference."""
+    found = session.execute(
+        select(Flag, Application).join(Application, col(Application.id) == col(Flag.application_id))
+        .where(col(Flag.id) == flag_id, _scope(actor))
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"no flag {flag_id}")
+    return found[0], found[1].reference

@@ -3,7 +3,7 @@ applicant's pages, account pages; one layout, one template environment per langu
 
 from fastapi import APIRouter, FastAPI
 
-from api.pages import account, applicant, errors, profile, public, staff
+from api.pages import account, applicant, errors, oversight, profile, public, staff
 from api.pages.assets import PREFIX, static_files
 
 router = APIRouter(include_in_schema=False)
@@ -12,6 +12,7 @@ router.include_router(account.router)
 router.include_router(applicant.router)
 router.include_router(profile.router)
 router.include_router(staff.router)
+router.include_router(oversight.router)
 
 
 def install(app: FastAPI) -> None:

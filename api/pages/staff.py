@@ -9,6 +9,8 @@ What a person may see and do is the policy's (workflow.policy: `awaiting`, `visi
 import secrets
 from typing import Annotated
 
+from pathlib import Path as FilePath
+
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -50,6 +52,16 @@ StepName = Annotated[str, Path(min_length=1, max_length=40)]
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Query(max_length=40)]
 QUEUE_FILTERS = frozenset({"stage", "state", "flagged", "overdue", "age", "cursor"})
+
+
+DATA_DICTIONARY = FilePath(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
+
+
+@router.get("/data-dictionary")
+def data_dictionary() -> Response:
+    """What each column of the pages' CSV exports means (docs/data-dictionary.md), as written."""
+    return Response(DATA_DICTIONARY.read_text(encoding="utf-8"),
+                    media_type="text/markdown; charset=utf-8")
 
 
 def refuse_unknown(request: Request, known: frozenset[str]) -> None:
