@@ -14,9 +14,9 @@ from law.road import CLOSED_STATES
 from oversight.expectations import expectation
 from oversight.schemas import Expectation
 from regulators.registry import Registry
+from workflow.policy import stage_for
 from workflow.repository import ApplicationFilter, list_applications, stage_clocks, timeline
 from workflow.schemas import ApplicationView, EventView, IntervalView, StageClock
-from workflow.policy import stage_for
 from workflow.service import get_application
 from workflow.views import application_view, event_view, interval_view
 

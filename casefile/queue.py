@@ -20,6 +20,7 @@ from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest
 from fairtrack.pagination import MAX_PAGE, cursor_keys, keys_cursor
 from flags.models import Flag
+from i18n import msg
 from law.calendar import local_date
 from law.road import STATE_INFO, STATES, Stage
 from regulators.registry import Registry
@@ -47,12 +48,15 @@ class QueueFilter:
         """Refuse a filter that names nothing in this queue (never ignore it)."""
         states = AWAITS.get(actor.role, frozenset())
         if self.state is not None and self.state not in states:
-            raise InvalidRequest(f"state is one of {sorted(states)}", field="state")
+            raise InvalidRequest(msg("state is one of {states}", states=", ".join(sorted(states))),
+                                 field="state")
         stages = {STATE_INFO[s].stage.value for s in states}
         if self.stage is not None and self.stage not in stages:
-            raise InvalidRequest(f"stage is one of {sorted(stages)}", field="stage")
+            raise InvalidRequest(msg("stage is one of {stages}", stages=", ".join(sorted(stages))),
+                                 field="stage")
         if self.age is not None and self.age not in AGES:
-            raise InvalidRequest(f"age is one of {list(AGES)}", field="age")
+            raise InvalidRequest(msg("age is one of {ages}", ages=", ".join(map(str, AGES))),
+                                 field="age")
         return self
 
 
@@ -111,7 +115,7 @@ def work_queue(
 ) -> WorkQueue:
     limit = limit or QUEUE_PAGE
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidRequest(f"limit is from 1 to {MAX_PAGE}", field="limit")
+        raise InvalidRequest(msg("limit is from 1 to {most}", most=MAX_PAGE), field="limit")
     filters.check(actor)
     now = now or utcnow()
     query, unflagged = _query(actor, registry, filters, now)

@@ -15,6 +15,7 @@ from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from fairtrack.pagination import cut, id_cursor
 from flags.models import Flag
 from flags.rules import EVENT_CAN_RAISE, RULES, Finding
+from i18n import msg
 from law.calendar import local_date
 from law.road import Role
 from regulators.registry import Registry
@@ -163,17 +164,20 @@ def triage_flag(
     note = (note or "").strip() or None
     if action == "acknowledge":
         if flag.status != "open":
-            raise FlagStateConflict(f"flag {flag_id} is {flag.status}; only an open flag is "
-                                    "acknowledged", status=flag.status)
+            raise FlagStateConflict(msg("flag {flag_id} is {status}; only an open flag is "
+                                        "acknowledged", flag_id=flag_id, status=flag.status),
+                                    status=flag.status)
         values: dict[str, Any] = {"status": "acknowledged", "acknowledged_at": now,
                                   "acknowledged_by": actor.user_id}
         if note:
             values["note"] = note
     elif action == "resolve":
         if flag.status == "resolved":
-            raise FlagStateConflict(f"flag {flag_id} is resolved already", status=flag.status)
+            raise FlagStateConflict(msg("flag {flag_id} is resolved already", flag_id=flag_id),
+                                    status=flag.status)
         if note is None:
-            raise InvalidRequest("resolving a flag needs a note saying what was done", field="note")
+            raise InvalidRequest(msg("resolving a flag needs a note saying what was done"),
+                                 field="note")
         values = {"status": "resolved", "resolved_at": now, "resolved_by": actor.user_id,
                   "note": note}
     else:

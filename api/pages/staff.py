@@ -7,9 +7,8 @@ What a person may see and do is the policy's (workflow.policy: `awaiting`, `visi
 """
 
 import secrets
-from typing import Annotated
-
 from pathlib import Path as FilePath
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,6 +28,7 @@ from api.pages.steps import SENT_BY, StepAnswers
 from casefile import applications as units
 from casefile.detail import ApplicationFile, application_file
 from casefile.queue import AGES, QueueFilter, work_queue
+from fairtrack.columns import utcnow
 from fairtrack.errors import (
     DeadlineConflict,
     DomainError,
@@ -38,7 +38,6 @@ from fairtrack.errors import (
     VersionConflict,
 )
 from flags.service import flags_of_application
-from fairtrack.columns import utcnow
 from i18n import msg
 from law.calendar import local_date
 from law.road import CLOSED_STATES, REQUIREMENT_CODES, STATE_INFO, TRIGGER_ROLES, Stage

@@ -18,8 +18,8 @@ from tests.support.road import Road
 def a_flag(road: Road) -> tuple[str, int]:
     """A CNO application and a fairness flag on it (as the scan or the write path raises one)."""
     _, reference = under_review_at_cno(road)
-    from workflow.service import parse_reference
     from fairtrack.columns import utcnow
+    from workflow.service import parse_reference
 
     with road.sessions() as session:
         flag = Flag(application_id=parse_reference(reference), regulator="cno", kind="delay",
