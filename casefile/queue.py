@@ -9,7 +9,7 @@ first day in the same query), the open deadlines of the page's applications, the
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, select, tuple_
+from sqlalchemy import case, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -86,10 +86,14 @@ def _query(actor: Actor, registry: Registry, filters: QueueFilter, now: datetime
     open_flag = exists(select(col(Flag.id)).where(
         col(Flag.application_id) == col(Application.id), col(Flag.status) != "resolved"))
     unflagged = case((open_flag, 0), else_=1)
+    # The open stage visit's first day, looked up per application by its key (a join would read
+    # every open visit of every regulator).
+    since = (select(col(StageVisit.entered_at))
+             .where(col(StageVisit.application_id) == col(Application.id),
+                    col(StageVisit.exited_at).is_(None))
+             .order_by(col(StageVisit.seq).desc()).limit(1).scalar_subquery())
     query = (
-        select(Application, col(StageVisit.entered_at), unflagged.label("unflagged"))
-        .join(StageVisit, and_(col(StageVisit.application_id) == col(Application.id),
-                               col(StageVisit.exited_at).is_(None)))
+        select(Application, since.label("since"), unflagged.label("unflagged"))
         .where(awaiting(actor, registry))
     )
     if filters.state is not None:
@@ -105,8 +109,8 @@ def _query(actor: Actor, registry: Registry, filters: QueueFilter, now: datetime
             col(Deadline.kind) == SERVICE_STANDARD, col(Deadline.status) == OPEN,
             col(Deadline.due_on) < local_date(now))))
     if filters.age is not None:
-        query = query.where(col(StageVisit.entered_at) <= now - timedelta(days=filters.age))
-    return query, unflagged
+        query = query.where(since <= now - timedelta(days=filters.age))
+    return query, unflagged, since
 
 
 def work_queue(
@@ -118,24 +122,24 @@ def work_queue(
         raise InvalidRequest(msg("limit is from 1 to {most}", most=MAX_PAGE), field="limit")
     filters.check(actor)
     now = now or utcnow()
-    query, unflagged = _query(actor, registry, filters, now)
+    query, unflagged, since = _query(actor, registry, filters, now)
     after = cursor_keys(cursor, 3)
     if after is not None:
-        query = query.where(tuple_(unflagged, col(StageVisit.entered_at), col(Application.id))
+        query = query.where(tuple_(unflagged, since, col(Application.id))
                             > tuple_(after[0], EPOCH + timedelta(microseconds=after[1]), after[2]))
     found = session.execute(
-        query.order_by(unflagged, col(StageVisit.entered_at), col(Application.id)).limit(limit + 1)
+        query.order_by(unflagged, since, col(Application.id)).limit(limit + 1)
     ).all()
     page, more = found[:limit], len(found) > limit
     ids = [row[0].id for row in page]
     deadlines = open_windows_of(session, ids, (SERVICE_STANDARD, STATUTORY_WINDOW, RESPONSE_DEADLINE))
     rows = []
-    for application, since, not_flagged in page:
+    for application, stage_since, not_flagged in page:
         stage = STATE_INFO[application.state].stage.value
         held = deadlines.get(application.id, [])
         rows.append(QueueRow(
-            application=application, flagged=not not_flagged, stage_since=since,
-            days_in_stage=visit_durations(since, now)[1],
+            application=application, flagged=not not_flagged, stage_since=stage_since,
+            days_in_stage=visit_durations(stage_since, now)[1],
             standard=next((d for d in held if d.kind == SERVICE_STANDARD and d.code == stage), None),
             windows=[d for d in held if d.kind != SERVICE_STANDARD],
         ))

@@ -188,6 +188,7 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", "/staff/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
         "POST", f"/staff/applications/{w.reference}/steps/begin_review/check", data={})),
     ("GET", "/oversight"): public(303),
+    ("GET", "/oversight/charts.css"): public(200),
     ("GET", "/oversight/regulators/{slug}"): public(303),
     ("GET", "/oversight/applications/{reference}"): public(303),
     ("GET", "/oversight/timeliness.csv"): public(303),
