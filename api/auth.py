@@ -49,3 +49,5 @@ AccountAdmin = Annotated[Actor, _requires(Role.admin, people_only=True)]
 OversightActor = Annotated[Actor, _requires(Role.oversight)]
 # Read fairness figures and flags: fairness staff all of them, a regulator its own (oversight.scope).
 FiguresReader = Annotated[Actor, _requires(Role.oversight, Role.regulator)]
+# Read one's work queue: the staff of regulators, assessors and tribunals (people and API keys).
+QueueReader = Annotated[Actor, _requires(Role.regulator, Role.assessor, Role.tribunal)]

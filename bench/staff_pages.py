@@ -12,9 +12,10 @@ medians.
 
 Pairs:
 - queue: `GET /staff/queue` (25 rows: flagged and oldest first, counts per stage, days in stage,
-  standard, open windows) vs `GET /api/v1/applications?limit=25` (the registrar's applications,
-  25 rows);
-- queue, one stage: the same with `stage=regulator_review`;
+  standard, open windows) vs `GET /api/v1/queue` (the same rows as JSON), and vs
+  `GET /api/v1/applications?limit=25` (the registrar's applications in id order, no sort by age
+  or flag, no counts: a lower bound);
+- one stage: the page and `/api/v1/queue` with `stage=regulator_review`;
 - dashboard: `GET /oversight` (timeliness for a stage, outcomes by three dimensions, open flags by
   kind and regulator) vs the JSON calls for the same figures (`/oversight/timeliness?stage=...`,
   `/oversight/outcomes?by=...` x3, `/oversight/flags?status=open`), one after the other;
@@ -36,8 +37,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "fairtrack-demo-2026"  # the demo accounts' (cli/demo.py)
-SECRET = "bench-secret-not-for-production-0123456789"
+PASSWORD = "fairtrack-demo-2026"  # noqa: S105 - the demo accounts' (cli/demo.py)
+SECRET = "bench-secret-not-for-production-0123456789"  # noqa: S105 - a bench's own server
 REGISTRAR = "regulator.cno@demo.fairtrack.example"
 OVERSIGHT = "oversight@demo.fairtrack.example"
 
@@ -132,10 +133,12 @@ def main() -> None:
                      ("immigration_status", "country_of_education", "started_before_arrival")),
                    "/oversight/flags?status=open&limit=100"]
         print(f"median and (min-max) of {args.rounds} interleaved rounds, one uvicorn process")
-        compare("queue", get(registrar_page, "/staff/queue"),
+        compare("queue vs /queue", get(registrar_page, "/staff/queue"),
+                get(registrar_api, "/queue"), args.rounds)
+        compare("queue vs /applications", get(registrar_page, "/staff/queue"),
                 get(registrar_api, "/applications?limit=25"), args.rounds)
-        compare("queue, one stage", get(registrar_page, f"/staff/queue?stage={stage}"),
-                get(registrar_api, f"/applications?limit=25&stage={stage}"), args.rounds)
+        compare("one stage vs /queue", get(registrar_page, f"/staff/queue?stage={stage}"),
+                get(registrar_api, f"/queue?stage={stage}"), args.rounds)
         compare("dashboard", get(oversight_page, f"/oversight?stage={stage}"),
                 get(oversight_api, *figures), args.rounds)
         compare("one regulator (cno)", get(oversight_page, "/oversight/regulators/cno"),

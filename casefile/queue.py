@@ -9,16 +9,19 @@ first day in the same query), the open deadlines of the page's applications, the
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pydantic import BaseModel, Field
 from sqlalchemy import case, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import Actor
 from deadlines.models import Deadline
+from deadlines.schemas import DeadlineView
 from deadlines.service import OPEN, RESPONSE_DEADLINE, SERVICE_STANDARD, STATUTORY_WINDOW, open_windows_of
+from deadlines.views import deadline_view
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest
-from fairtrack.pagination import MAX_PAGE, cursor_keys, keys_cursor
+from fairtrack.pagination import MAX_PAGE, Page, cursor_keys, keys_cursor
 from flags.models import Flag
 from i18n import msg
 from law.calendar import local_date
@@ -27,6 +30,8 @@ from regulators.registry import Registry
 from workflow.ledger import visit_durations
 from workflow.models import Application, StageVisit
 from workflow.policy import AWAITS, awaiting
+from workflow.schemas import ApplicationView
+from workflow.views import application_view
 
 QUEUE_PAGE = 25
 # Ages a queue can be cut at (calendar days in the stage, at least).
@@ -131,12 +136,15 @@ def work_queue(
         query.order_by(unflagged, since, col(Application.id)).limit(limit + 1)
     ).all()
     page, more = found[:limit], len(found) > limit
-    ids = [row[0].id for row in page]
+    ids = [row[0].id for row in page if row[0].id is not None]
     deadlines = open_windows_of(session, ids, (SERVICE_STANDARD, STATUTORY_WINDOW, RESPONSE_DEADLINE))
     rows = []
-    for application, stage_since, not_flagged in page:
+    for found_row in page:
+        application: Application = found_row[0]
+        stage_since: datetime = found_row[1]
+        not_flagged: int = found_row[2]
         stage = STATE_INFO[application.state].stage.value
-        held = deadlines.get(application.id, [])
+        held = deadlines.get(application.id or 0, [])
         rows.append(QueueRow(
             application=application, flagged=not not_flagged, stage_since=stage_since,
             days_in_stage=visit_durations(stage_since, now)[1],
@@ -161,3 +169,31 @@ def stage_counts(session: Session, actor: Actor, registry: Registry) -> dict[str
         stage = STATE_INFO[state].stage.value
         counts[stage] = counts.get(stage, 0) + number
     return {s.value: counts[s.value] for s in Stage if s.value in counts}
+
+
+class QueueItem(BaseModel):
+    application: ApplicationView
+    flagged: bool = Field(description="A fairness flag on it is not resolved")
+    stage_since: datetime = Field(description="When the application entered its current stage")
+    business_days_in_stage: int
+    standard: DeadlineView | None = Field(description="The stage's service standard, open")
+    windows: list[DeadlineView] = Field(description="Open statutory windows and response deadlines")
+
+
+class QueueView(Page[QueueItem]):
+    counts: dict[str, int] = Field(description="Applications awaiting the caller, per stage")
+    total: int
+
+
+def queue_view(queue: WorkQueue, actor: Actor, registry: Registry) -> QueueView:
+    """The queue as the JSON API answers it (the page shows the same rows)."""
+    return QueueView(
+        items=[QueueItem(
+            application=application_view(row.application, actor, registry), flagged=row.flagged,
+            stage_since=row.stage_since, business_days_in_stage=row.days_in_stage,
+            standard=deadline_view(row.standard, row.application.regulator) if row.standard
+            else None,
+            windows=[deadline_view(w, row.application.regulator) for w in row.windows],
+        ) for row in queue.rows],
+        next_cursor=queue.next_cursor, counts=queue.counts, total=queue.total,
+    )

@@ -8,11 +8,12 @@ the same caller; the pages only draw them (charts.bars) and withhold what the AP
 percentiles of fewer than MINIMUM_CELL cases.
 """
 
+import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from datetime import date, timedelta
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -100,7 +101,7 @@ def chart_stylesheet() -> str:
     so the style an SVG carries inline is served as a style sheet of the site instead."""
     series = [(str(i), [1.0]) for i in range(len(SERIES_COLOURS))]
     return "\n".join(
-        style for ident in CHART_IDENTS
+        html.unescape(style) for ident in CHART_IDENTS
         for style in _STYLE.findall(str(bar_chart("-", ["-"], series, label_header="-",
                                                   ident=ident).svg)))
 
@@ -122,7 +123,8 @@ def _withheld(row: TimelinessRow, value: float) -> float | None:
     return None if row.count < MINIMUM_CELL else value
 
 
-def timeliness_rows(t: Translator, rows: Sequence[TimelinessRow], registry: Registry) -> list[tuple[str, ...]]:
+def timeliness_rows(t: Translator, rows: Sequence[TimelinessRow],
+                    registry: Registry) -> list[tuple[str, ...]]:
     """The timeliness table: percentiles of fewer than MINIMUM_CELL visits withheld."""
     def cell(row: TimelinessRow, value: float | None, percent: bool = False) -> str:
         if value is None:
@@ -223,13 +225,13 @@ def _dashboard(visitor: Visitor, session: SessionDep, registry: Registry, asked:
         latest = _latest(figures.rows, lambda r: r.stage)
         labels = [t.label("stage", r.stage) for r in latest]
         chart = timeliness_chart(t, latest, labels, "timeliness", t.gettext(
-            "Business days per stage, %(regulator)s, latest period",
+            "Business days per stage, {regulator}, latest period",
             regulator=_regulator_name(t, registry, regulator)), t.gettext("Stage"))
     else:
         latest = _latest(figures.rows, lambda r: r.regulator)
         labels = [_regulator_name(t, registry, r.regulator) for r in latest]
         chart = timeliness_chart(t, latest, labels, "timeliness", t.gettext(
-            "Business days at the stage %(stage)s, latest period, by regulator",
+            "Business days at the stage {stage}, latest period, by regulator",
             stage=t.label("stage", stage or "")), t.gettext("Regulator"))
     outcome_tables = [outcome_table(t, outcomes(session, actor, registry, by=by,
                                                 regulator=regulator))

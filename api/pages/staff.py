@@ -7,8 +7,9 @@ What a person may see and do is the policy's (workflow.policy: `awaiting`, `visi
 """
 
 import secrets
+from collections.abc import Iterator
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -132,7 +133,7 @@ def queue_csv(
     filters = queue_filter(request, stage, state, flagged, overdue, age)
     actor = visitor.actor
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[tuple[object, ...]]:
         cursor = None
         while True:
             queue = work_queue(session, actor, registry, filters, cursor, limit=100)
@@ -160,13 +161,13 @@ def _file(visitor: Visitor, session: SessionDep, registry: Registry, reference: 
 
 
 def _page_context(visitor: Visitor, session: SessionDep, registry: Registry,
-                  file: ApplicationFile) -> dict[str, object]:
+                  file: ApplicationFile) -> dict[str, Any]:
     context = application_page_context(file, registry, visitor.t, staff=True)
     detail = file.detail
     context["staff_steps"] = [a.trigger for a in detail.allowed_triggers
                               if TRIGGER_ROLES.get(a.trigger) is visitor.actor.role]
     context["flags"] = flags_of_application(session, visitor.actor, detail.reference)
-    context["documents"] = [(entry.what, document) for entry in context["timeline"]  # type: ignore[attr-defined]
+    context["documents"] = [(entry.what, document) for entry in context["timeline"]
                             for document in entry.documents]
     return context
 

@@ -140,7 +140,7 @@ class StepAnswers:
             requirements=self.requirements if "requirements" in asked else [],
             note=self.note or None,
             documents=self.document_list if "documents" in asked else [],
-            review_or_hearing=self.review_or_hearing  # type: ignore[arg-type]
+            review_or_hearing=self.review_or_hearing
             if "review_or_hearing" in asked and self.review_or_hearing in REVIEW_OR_HEARING
             else None,
             served_on=day("served_on"), received_on=day("received_on"), sent_on=day("sent_on"),

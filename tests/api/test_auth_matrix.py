@@ -111,6 +111,11 @@ MATRIX: dict[tuple[str, str], Expect] = {
         call=lambda w: Call("POST", f"{V1}/applications/{w.fresh_application()}/events",
                             json={"trigger": "submit", "expected_version": 1}),
     ),
+    # The work queue: staff of regulators, assessors and tribunals (each its own), their keys.
+    ("GET", f"{V1}/queue"): protected(
+        applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=200,
+        tribunal=200, oversight=403, admin=403, regulator_key=200,
+    ),
     ("GET", f"{V1}/regulators"): public(200),
     # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
     ("GET", f"{V1}/oversight/flags"): FIGURES,

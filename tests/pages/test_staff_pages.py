@@ -188,3 +188,14 @@ def test_unknown_or_wrong_filters_are_refused_and_pages_follow_the_cursor(
     assert sorted(r["reference"] for r in rows) == sorted(references)
     assert {r["stage"] for r in rows} == {"regulator_review"}
     assert client.get("/staff/queue.csv?colour=red").status_code == 422
+
+
+def test_the_queue_as_json_is_the_pages_queue(client: TestClient, road: Road) -> None:
+    _, reference = under_review_at_cno(road)
+    cno = road.regulator("cno")
+    body = cno.get("/queue").json()
+    assert [item["application"]["reference"] for item in body["items"]] == [reference]
+    assert body["counts"] == {"regulator_review": 1} and body["total"] == 1
+    assert body["items"][0]["standard"]["kind"] == "service_standard"
+    assert cno.get("/queue?state=licensed").status_code == 422
+    assert road.regulator("cpso").get("/queue").json()["items"] == []

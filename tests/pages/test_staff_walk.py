@@ -112,7 +112,8 @@ def test_staff_and_fairness_staff_walk_their_pages_in_a_real_browser(
         page.locator("label.ontario-radios__label", has_text=t.label("outcome", "refused")).click()
         walk.button(t.gettext("Continue"))
         summary = page.get_by_role("alert")
-        expect(summary).to_contain_text(t.gettext("Write the reasons: the law requires them for this outcome"))
+        expect(summary).to_contain_text(
+            t.gettext("Write the reasons: the law requires them for this outcome"))
         walk.stop("staff-decision-error")
         page.get_by_label(t.gettext("Written reasons")).fill(REASONS["refuse"])
         walk.button(t.gettext("Continue"))
