@@ -3,7 +3,7 @@ applicant's pages, account pages; one layout, one template environment per langu
 
 from fastapi import APIRouter, FastAPI
 
-from api.pages import account, applicant, errors, oversight, profile, public, staff
+from api.pages import account, admin, applicant, errors, oversight, profile, public, staff
 from api.pages.assets import PREFIX, static_files
 
 router = APIRouter(include_in_schema=False)
@@ -13,6 +13,7 @@ router.include_router(applicant.router)
 router.include_router(profile.router)
 router.include_router(staff.router)
 router.include_router(oversight.router)
+router.include_router(admin.router)
 
 
 def install(app: FastAPI) -> None:

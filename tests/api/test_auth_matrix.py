@@ -192,6 +192,13 @@ MATRIX: dict[tuple[str, str], Expect] = {
         "POST", f"/staff/applications/{w.reference}/steps/begin_review", data={})),
     ("POST", "/staff/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
         "POST", f"/staff/applications/{w.reference}/steps/begin_review/check", data={})),
+    ("GET", "/admin/keys"): public(303),
+    ("POST", "/admin/keys"): public(403, lambda w: Call("POST", "/admin/keys", data={})),
+    ("POST", "/admin/keys/{key_id}/revoke"): public(403, lambda w: Call(
+        "POST", f"/admin/keys/{w.fresh_key_id()}/revoke", data={})),
+    ("GET", "/admin/users"): public(303),
+    ("POST", "/admin/users/{user_id}/revoke-sessions"): public(403, lambda w: Call(
+        "POST", f"/admin/users/{w.road.applicant().user_id}/revoke-sessions", data={})),
     ("GET", "/oversight"): public(303),
     ("GET", "/oversight/charts.css"): public(200),
     ("GET", "/oversight/regulators/{slug}"): public(303),
