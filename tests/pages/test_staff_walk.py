@@ -3,7 +3,7 @@ English and in French (issue 13): CNO's registrar finds an application in the wo
 it to the Registration Committee with reasons; the committee refuses with reasons (after a first
 try without them, which the law refuses beside the field); HPARB's registrar records a dismissal
 with reasons; fairness staff see the timeliness chart and table for CNO, open the flag the file's
-delay raised and resolve it with a note.
+delay raised and resolve it with a note; an administrator makes an API key and sees CNO's accounts.
 
 Every page is checked with axe-core (WCAG 2.0 and 2.1, A and AA) at 320 px and at desktop width
 and photographed into build/screenshots/staff-<language>/ (tests/pages/test_portal_walk.py's
@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from accounts.models import User
 from fairtrack.columns import utcnow
+from law.road import Role
 from tests.pages.conftest import watch
 from tests.pages.test_portal_walk import LOCALES, SCREENSHOTS, Walk
 from tests.support.road import PASSWORD, Person, Road
@@ -72,7 +73,8 @@ def test_staff_and_fairness_staff_walk_their_pages_in_a_real_browser(
     nurse, reference = a_late_file(road)
     registrar, committee = road.regulator("cno"), road.regulator("cno")
     hparb, fairness = road.tribunal("hparb"), road.oversight()
-    speaks(road, [registrar, committee, hparb, fairness], lang)
+    admin = road.person(Role.admin)
+    speaks(road, [registrar, committee, hparb, fairness, admin], lang)
     context = browser.new_context(locale=LOCALES[lang])
     walk = Walk(watch(context), lang, site, audit=True, folder=f"staff-{lang}")
     shutil.rmtree(SCREENSHOTS / f"staff-{lang}", ignore_errors=True)  # this run's pictures only
@@ -157,6 +159,23 @@ def test_staff_and_fairness_staff_walk_their_pages_in_a_real_browser(
         walk.stop("oversight-flag-resolved")
         page.goto(f"{site}/oversight/flags?regulator=cno")
         walk.stop("oversight-flags")
+        page.goto(f"{site}/oversight/applications/{reference}")
+        expect(page.locator("main")).to_contain_text(REASONS["dismiss"])
+        walk.stop("oversight-application")
+
+        # An administrator: the keys (one made, shown once) and CNO's accounts.
+        log_in(walk, site, admin)
+        page.wait_for_url(f"{site}/admin/keys")
+        page.get_by_label(t.gettext("Name")).fill("CNO case system")
+        page.locator("label.ontario-radios__label", has_text=t.label("role", "regulator")).click()
+        page.locator("select#organization").select_option("cno")
+        walk.stop("admin-keys")
+        walk.button(t.gettext("Make the key"))
+        expect(page.locator("code")).to_contain_text("ft_")
+        walk.stop("admin-key-made")
+        page.goto(f"{site}/admin/users?organization=cno")
+        expect(page.locator("main")).to_contain_text(registrar.email)
+        walk.stop("admin-users")
 
         watched = walk.watched.settled()
         assert watched.csp_violations == [] and watched.page_errors == []
