@@ -20,6 +20,7 @@ from accounts.security import (
 from accounts.tokens import family_revoked
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest, NotAuthenticated
+from fairtrack.pagination import cut, id_cursor
 from i18n import msg
 from law.road import Role
 from regulators.registry import Registry
@@ -215,3 +216,16 @@ def page_person_of(
     if user.id is None or not page_records.is_live(session, user.id, token, utcnow()):
         return None
     return user
+
+
+def users_of(
+    session: Session, organization: str, limit: int, cursor: str | None
+) -> tuple[list[User], str | None]:
+    """An organization's accounts in id order, a page at a time (its system accounts for API keys
+    included)."""
+    query = select(User).where(col(User.organization) == organization)
+    last = id_cursor(cursor)
+    if last is not None:
+        query = query.where(col(User.id) > last)
+    rows = session.scalars(query.order_by(col(User.id)).limit(limit + 1)).all()
+    return cut(rows, limit, lambda user: user.id)

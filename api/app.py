@@ -15,6 +15,7 @@ from api import (
     integrations,
     oversight,
     profile,
+    queue,
     regulators,
     tokens,
 )
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     v1.include_router(health.router)
     v1.include_router(tokens.router)
     v1.include_router(applications.router)
+    v1.include_router(queue.router)
     v1.include_router(regulators.router)
     v1.include_router(deadlines.router)
     v1.include_router(oversight.router)

@@ -52,3 +52,5 @@ FiguresReader = Annotated[Actor, _requires(Role.oversight, Role.regulator)]
 # Imports and webhooks: the organizations on the road (their staff or their systems' API keys),
 # each for its own applications.
 Integrator = Annotated[Actor, _requires(Role.regulator, Role.assessor, Role.tribunal)]
+# Read one's work queue: the staff of regulators, assessors and tribunals (people and API keys).
+QueueReader = Annotated[Actor, _requires(Role.regulator, Role.assessor, Role.tribunal)]

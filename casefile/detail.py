@@ -14,6 +14,7 @@ from law.road import CLOSED_STATES
 from oversight.expectations import expectation
 from oversight.schemas import Expectation
 from regulators.registry import Registry
+from workflow.policy import stage_for
 from workflow.repository import ApplicationFilter, list_applications, stage_clocks, timeline
 from workflow.schemas import ApplicationView, EventView, IntervalView, StageClock
 from workflow.service import get_application
@@ -37,7 +38,7 @@ def application_detail(
         **base.model_dump(),
         stage_clocks=stage_clocks(session, application.id),
         deadlines=[deadline_view(d, application.regulator)
-                   for d in deadlines_of(session, application.id)],
+                   for d in deadlines_of(session, application.id) if stage_for(actor, d.stage)],
         expectation=expectation(session, application),
     )
 

@@ -447,16 +447,20 @@ def deadlines_of(session: Session, application_id: int) -> list[Deadline]:
     )
 
 
-def open_windows_of(session: Session, application_ids: Sequence[int]) -> dict[int, list[Deadline]]:
+def open_windows_of(
+    session: Session, application_ids: Sequence[int],
+    kinds: Sequence[str] = (STATUTORY_WINDOW, RESPONSE_DEADLINE),
+) -> dict[int, list[Deadline]]:
     """The time limits still open on each of these applications, soonest first (one query): the
-    statutory windows (whoever's) and the dates given to the applicant to answer a request."""
+    statutory windows (whoever's) and the dates given to the applicant to answer a request (or the
+    `kinds` asked, e.g. the service standards too)."""
     found: dict[int, list[Deadline]] = {}
     if not application_ids:
         return found
     rows = session.scalars(
         select(Deadline)
         .where(col(Deadline.application_id).in_(list(application_ids)),
-               col(Deadline.kind).in_([STATUTORY_WINDOW, RESPONSE_DEADLINE]),
+               col(Deadline.kind).in_(list(kinds)),
                col(Deadline.status) == OPEN)
         .order_by(col(Deadline.due_on), col(Deadline.id))
     )

@@ -45,3 +45,20 @@ def cut(rows: Sequence[Row], limit: int, key: Callable[[Row], Any]) -> tuple[lis
 def after(keys: Sequence[str], limit: int, cursor: str | None) -> tuple[list[str], str | None]:
     """The same over keys held in memory (the registry's slugs): those after `cursor`, in order."""
     return cut([k for k in sorted(keys) if cursor is None or k > cursor][: limit + 1], limit, str)
+
+
+def keys_cursor(keys: Sequence[int]) -> str:
+    """A cursor carrying a composite key (whole numbers, e.g. a flag, a time in microseconds, an id)
+    for lists ordered by more than their id."""
+    return ".".join(str(k) for k in keys)
+
+
+def cursor_keys(cursor: str | None, size: int) -> tuple[int, ...] | None:
+    """The composite key a cursor from keys_cursor carries (None: the first page); a cursor no page
+    gave is refused."""
+    if cursor is None:
+        return None
+    parts = cursor.split(".")
+    if len(parts) != size or not all(p.isascii() and p.isdigit() and len(p) <= 19 for p in parts):
+        raise InvalidRequest("cursor must be a value returned as next_cursor", field="cursor")
+    return tuple(int(p) for p in parts)

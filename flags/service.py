@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true, tuple_, update
+from sqlalchemy import ColumnElement, func, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,10 +15,12 @@ from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from fairtrack.pagination import cut, id_cursor
 from flags.models import Flag
 from flags.rules import EVENT_CAN_RAISE, RULES, Finding
+from i18n import msg
 from law.calendar import local_date
 from law.road import Role
 from regulators.registry import Registry
 from workflow.models import Application, Event
+from workflow.service import parse_reference
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 CHUNK = 1000
@@ -124,6 +126,7 @@ def list_flags(
     regulator: str | None,
     limit: int,
     cursor: str | None,
+    raised_before: datetime | None = None,
 ) -> tuple[list[tuple[Flag, str]], str | None]:
     """A page of flags in id order, each with its application's public reference (one query: the
     join, not a lookup per flag), and the cursor of the next page."""
@@ -134,6 +137,8 @@ def list_flags(
                           (Flag.regulator, regulator)):
         if value is not None:
             query = query.where(col(column) == value)
+    if raised_before is not None:
+        query = query.where(col(Flag.raised_at) <= raised_before)
     last = id_cursor(cursor)
     if last is not None:
         query = query.where(col(Flag.id) > last)
@@ -159,17 +164,20 @@ def triage_flag(
     note = (note or "").strip() or None
     if action == "acknowledge":
         if flag.status != "open":
-            raise FlagStateConflict(f"flag {flag_id} is {flag.status}; only an open flag is "
-                                    "acknowledged", status=flag.status)
+            raise FlagStateConflict(msg("flag {flag_id} is {status}; only an open flag is "
+                                        "acknowledged", flag_id=flag_id, status=flag.status),
+                                    status=flag.status)
         values: dict[str, Any] = {"status": "acknowledged", "acknowledged_at": now,
                                   "acknowledged_by": actor.user_id}
         if note:
             values["note"] = note
     elif action == "resolve":
         if flag.status == "resolved":
-            raise FlagStateConflict(f"flag {flag_id} is resolved already", status=flag.status)
+            raise FlagStateConflict(msg("flag {flag_id} is resolved already", flag_id=flag_id),
+                                    status=flag.status)
         if note is None:
-            raise InvalidRequest("resolving a flag needs a note saying what was done", field="note")
+            raise InvalidRequest(msg("resolving a flag needs a note saying what was done"),
+                                 field="note")
         values = {"status": "resolved", "resolved_at": now, "resolved_by": actor.user_id,
                   "note": note}
     else:
@@ -177,3 +185,38 @@ def triage_flag(
     session.execute(update(Flag).where(col(Flag.id) == flag_id).values(**values))
     session.refresh(flag)
     return flag
+
+
+def flags_of_application(session: Session, actor: Actor, reference: str) -> list[Flag]:
+    """The flags raised on one application (read by the caller already) that this caller may read
+    (fairness staff, and its regulator); none for anyone else: flags are findings about the
+    regulator's handling."""
+    if actor.role not in (Role.oversight, Role.regulator):
+        return []
+    return list(session.scalars(
+        select(Flag).where(col(Flag.application_id) == parse_reference(reference), _scope(actor))
+        .order_by(col(Flag.id))))
+
+
+def open_flag_counts(
+    session: Session, actor: Actor, regulator: str | None = None
+) -> list[tuple[str, str, int]]:
+    """(regulator, kind, flags not yet resolved), one grouped query, in that order."""
+    query = select(col(Flag.regulator), col(Flag.kind), func.count()).where(
+        _scope(actor), col(Flag.status) != "resolved")
+    if regulator is not None:
+        query = query.where(col(Flag.regulator) == regulator)
+    return [(r, k, n) for r, k, n in session.execute(
+        query.group_by(col(Flag.regulator), col(Flag.kind))
+        .order_by(col(Flag.regulator), col(Flag.kind)))]
+
+
+def get_flag(session: Session, actor: Actor, flag_id: int) -> tuple[Flag, str]:
+    """One flag the caller may read, with its application's public reference."""
+    found = session.execute(
+        select(Flag, Application).join(Application, col(Application.id) == col(Flag.application_id))
+        .where(col(Flag.id) == flag_id, _scope(actor))
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"no flag {flag_id}")
+    return found[0], found[1].reference

@@ -7,14 +7,19 @@ from accounts.actor import Actor
 from law.road import (
     COURT_REGISTRY_STATES,
     COURT_TRIGGERS,
+    ENDS_BY_CHOICE,
+    EXTENSIONS,
     RECEIPT_STATES,
+    STATE_INFO,
+    STATES,
+    STEPS,
     TRIGGER_ROLES,
     Role,
     Stage,
     State,
 )
 from regulators.registry import DIVISIONAL_COURT, Registry
-from workflow.models import Application, StageInterval
+from workflow.models import Application, Event, StageInterval
 
 READERS_OF_EVERYTHING = frozenset({Role.oversight})
 
@@ -53,7 +58,8 @@ def visible_to(actor: Actor, registry: Registry) -> ColumnElement[bool]:
     if role is Role.regulator:
         return col(Application.regulator) == org
     if role is Role.assessor:
-        return col(Application.assessor) == org
+        # Only once the file came to it (submitted): never an applicant's draft (need-to-know).
+        return and_(col(Application.assessor) == org, col(Application.state) != State.draft)
     if role is Role.tribunal:
         if org == DIVISIONAL_COURT:
             # The registry also finds appeal boards' decisions, to record a filing made at its
@@ -98,3 +104,53 @@ def may_fire(actor: Actor, application: Application, trigger: str, registry: Reg
     return actor.organization is not None and holder(application, role, registry, trigger) == (
         actor.organization
     )
+
+
+# Where a file awaits each staff role: its clock runs there, or the role moves it on from there
+# (a step of the road that is neither an ending by choice nor an extension of someone's time).
+AWAITS: dict[Role, frozenset[str]] = {
+    role: frozenset(
+        {s.name.value for s in STATES if s.clock.value == role.value}
+        | {state.value for step in STEPS if TRIGGER_ROLES[step.trigger] is role
+           and step.trigger not in ENDS_BY_CHOICE | EXTENSIONS for state in step.source}
+    )
+    for role in (Role.regulator, Role.assessor, Role.tribunal)
+}
+
+
+def awaiting(actor: Actor, registry: Registry) -> ColumnElement[bool]:
+    """SQL condition on applications: those in this staff member's work queue, that is, visible to
+    them and standing where their organization is the one to act (workflow.policy.holder)."""
+    states = AWAITS.get(actor.role)
+    if states is None or actor.organization is None:
+        return false()
+    if actor.role is Role.tribunal:
+        # The Divisional Court's registry acts where the court does; an appeal body elsewhere.
+        court = actor.organization == DIVISIONAL_COURT
+        states = frozenset(s for s in states if (s in COURT_REGISTRY_STATES) is court)
+    return and_(visible_to(actor, registry), col(Application.state).in_(sorted(states)))
+
+
+# The stages an assessor's part of a file covers.
+ASSESSOR_STAGES = frozenset({Stage.intake, Stage.assessment})
+
+
+def _assessor_part(event: Event) -> bool:
+    """An event of the assessment (or before it): its start, or a step taken while the file was
+    with the assessor (the one that sends it on included)."""
+    return event.from_state is None or STATE_INFO[event.from_state].stage in ASSESSOR_STAGES
+
+
+def stage_for(actor: Actor, stage: str) -> bool:
+    """Whether this caller reads a file's deadlines and figures of `stage` (an assessor: only its
+    own part)."""
+    return actor.role is not Role.assessor or stage in ASSESSOR_STAGES
+
+
+def events_for(actor: Actor, events: list[Event]) -> list[Event]:
+    """The parts of a file's log this caller needs: an assessor sees the assessment and what led to
+    it, never the regulator's, the committee's, a tribunal's or the court's later steps (their
+    reasons, documents, court papers). Everyone else who may read the file reads all of it."""
+    if actor.role is Role.assessor:
+        return [event for event in events if _assessor_part(event)]
+    return events

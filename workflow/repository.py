@@ -14,7 +14,7 @@ from law.road import STATES, Stage
 from regulators.registry import Registry
 from workflow.ledger import recorded_business_days, visit_durations
 from workflow.models import Application, Event, StageInterval
-from workflow.policy import visible_to
+from workflow.policy import events_for, visible_to
 from workflow.schemas import StageClock
 from workflow.service import get_application
 
@@ -53,11 +53,11 @@ def timeline(
     session: Session, actor: Actor, registry: Registry, reference: str
 ) -> tuple[Application, list[Event], list[StageInterval]]:
     application = get_application(session, actor, registry, reference)
-    events = list(
+    events = events_for(actor, list(
         session.scalars(
             select(Event).where(col(Event.application_id) == application.id).order_by(col(Event.seq))
         )
-    )
+    ))
     intervals = list(
         session.scalars(
             select(StageInterval)

@@ -3,7 +3,7 @@ applicant's pages, account pages; one layout, one template environment per langu
 
 from fastapi import APIRouter, FastAPI
 
-from api.pages import account, applicant, errors, messages, profile, public
+from api.pages import account, admin, applicant, errors, messages, oversight, profile, public, staff
 from api.pages.assets import PREFIX, static_files
 
 router = APIRouter(include_in_schema=False)
@@ -12,6 +12,9 @@ router.include_router(account.router)
 router.include_router(applicant.router)
 router.include_router(profile.router)
 router.include_router(messages.router)
+router.include_router(staff.router)
+router.include_router(oversight.router)
+router.include_router(admin.router)
 
 
 def install(app: FastAPI) -> None:

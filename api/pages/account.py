@@ -31,8 +31,13 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
 
 
+# Where each role's pages begin (the staff's queue, fairness staff's dashboard, the keys).
+HOMES = {"applicant": "/applications", "regulator": "/staff/queue", "assessor": "/staff/queue",
+         "tribunal": "/staff/queue", "oversight": "/oversight", "admin": "/admin/keys"}
+
+
 def _home_of(visitor: Visitor) -> str:
-    return "/applications" if visitor.person and visitor.person.role == "applicant" else "/me"
+    return HOMES.get(visitor.person.role, "/me") if visitor.person else "/me"
 
 
 def _login_form(visitor: Visitor, email: str = "", errors: dict[str, str] | None = None,

@@ -7,8 +7,6 @@ and the catalogs: a new applicant step appears here by itself.
 """
 
 import secrets
-from dataclasses import dataclass
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query
@@ -25,10 +23,10 @@ from api.pages.application_view import (
 )
 from api.pages.forms import form_text
 from api.pages.rendering import ApplicantVisitor, CheckedApplicant, Visitor
+from api.pages.steps import StepAnswers
 from casefile import applications as units
 from casefile.detail import application_file, dashboard, open_applications_like
 from casefile.documents import letter_pdf, letters_of
-from fairtrack.columns import utcnow
 from fairtrack.errors import (
     DeadlineConflict,
     DomainError,
@@ -37,19 +35,16 @@ from fairtrack.errors import (
     NotFound,
     VersionConflict,
 )
-from i18n import Translator, msg
-from i18n.messages import N_
-from law.calendar import local_date
+from i18n import msg
 from law.road import CLOSED_STATES, CREATE_TRIGGER, TRIGGER_ROLES, Role
 from regulators.registry import Registry
 from regulators.views import ASSESSMENT_NOTICE
-from workflow.schemas import REVIEW_OR_HEARING, ApplicationCreate, EventRequest
+from workflow.schemas import ApplicationCreate
 
 router = APIRouter(include_in_schema=False)
 Reference = Annotated[str, Path(min_length=1, max_length=40)]
 StepName = Annotated[str, Path(min_length=1, max_length=40)]
 Text = Annotated[str, Form(max_length=20_000)]
-MAX_DOCUMENTS = 50
 
 
 def _crumbs(visitor: Visitor, *more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -178,79 +173,6 @@ def _applicant_step(file_triggers: list[str], trigger: str, reference: str) -> N
     if TRIGGER_ROLES.get(trigger) is not Role.applicant or trigger not in file_triggers:
         raise InvalidTrigger(msg("'{trigger}' is not a step you can take on {reference} now",
                                  trigger=trigger, reference=reference))
-
-
-@dataclass
-class StepAnswers:
-    """What the applicant wrote on a step's form, as the form sends it back (text), cut to size."""
-
-    note: str = ""
-    documents: str = ""
-    review_or_hearing: str = ""
-    served_on: str = ""
-    received_on: str = ""
-
-    @classmethod
-    def of(cls, note: str, documents: str, review_or_hearing: str, served_on: str,
-           received_on: str) -> "StepAnswers":
-        return cls(form_text(note)[:5000], documents[:20_000], form_text(review_or_hearing)[:20],
-                   form_text(served_on)[:20], form_text(received_on)[:20])
-
-    @property
-    def document_list(self) -> list[str]:
-        return [line.strip()[:255] for line in self.documents.splitlines()
-                if line.strip()][:MAX_DOCUMENTS]
-
-    def day(self, name: str) -> date | None:
-        try:
-            return date.fromisoformat(getattr(self, name))
-        except ValueError:
-            return None
-
-    def problems(self, form: StepForm, t: Translator) -> dict[str, str]:
-        """What the form still lacks, by field, in words (the domain checks the rest)."""
-        errors: dict[str, str] = {}
-        today = local_date(utcnow())
-        for name in form.required:
-            if name == "review_or_hearing" and self.review_or_hearing not in REVIEW_OR_HEARING:
-                errors[name] = t.gettext("Choose a review or a hearing")
-            elif name in DATE_FIELDS:
-                day = self.day(name)
-                if day is None:
-                    errors[name] = t.gettext(DATE_FIELDS[name])
-                elif day > today:
-                    errors[name] = t.gettext("The date cannot be in the future")
-        if form.one_of and not (self.note or self.document_list):
-            errors["note"] = t.gettext(ONE_OF.get(form.trigger, ONE_OF[""]))
-        return errors
-
-    def request(self, trigger: str, expected_version: str, form: StepForm) -> EventRequest:
-        """The step as the API takes it: only what its form asks."""
-        asked = set(form.fields)
-        return EventRequest(
-            trigger=trigger,
-            expected_version=int(expected_version) if expected_version.isdigit() else 0,
-            note=self.note or None,
-            documents=self.document_list if "documents" in asked else [],
-            review_or_hearing=self.review_or_hearing
-            if "review_or_hearing" in asked and self.review_or_hearing in REVIEW_OR_HEARING
-            else None,
-            served_on=self.day("served_on") if "served_on" in asked else None,
-            received_on=self.day("received_on") if "received_on" in asked else None,
-        )
-
-
-# A date a step asks: what to write when it is missing or not a date.
-DATE_FIELDS = {
-    "served_on": N_("Enter the day you served the notice of appeal, for example 2026-03-02"),
-    "received_on": N_("Enter the day the notice or decision reached you, for example 2026-03-02"),
-}
-# When a step needs a note or documents (either): what to write when both are empty.
-ONE_OF = {
-    "make_submissions": N_("Write your submissions, or list the documents that hold them"),
-    "waive_submissions": N_("Write your waiver"),
-    "": N_("Write a note, or list the documents you sent"),
-}
 
 
 def _step_page(

@@ -13,14 +13,18 @@ from fairtrack.columns import utcnow
 from i18n import Translator
 from law.calendar import local_date
 from law.road import (
+    DETAIL_TRIGGERS,
     ENDS_BY_CHOICE,
+    EXTENSIONS,
     NEEDS_OF,
     STATE_INFO,
     STEPS,
+    TRIGGER_OUTCOMES,
     TRIGGER_ROLES,
     Clock,
     Detail,
     Fact,
+    Outcome,
     Role,
     Stage,
     Trigger,
@@ -98,13 +102,30 @@ ASKED: dict[str, tuple[Detail, ...]] = {
 
 @dataclass(frozen=True)
 class StepForm:
-    """What an applicant's step asks, from the law's needs (law.road.NEEDS) for this application
-    where it stands: each of `required`, and at least one of `one_of`."""
+    """What a step's form asks, from the law's needs (law.road.NEEDS) for this application where it
+    stands: each of `required`, and at least one of `one_of` (before an outcome is chosen: a staff
+    step's needs may depend on its outcome and the requirements it lists, see `needs`)."""
 
     trigger: str
     fields: tuple[str, ...]
     required: tuple[str, ...]
     one_of: tuple[str, ...]
+    outcomes: tuple[str, ...] = ()  # the outcomes the step may have here (a decision's)
+    state: str = ""
+    facts: frozenset[Fact] = frozenset()
+
+    def needs(self, outcome: str | None, requirements: list[str]) -> tuple[tuple[str, ...],
+                                                                        tuple[str, ...]]:
+        """(required, one of) for this outcome and these requirements."""
+        required: list[str] = []
+        one_of: tuple[str, ...] = ()
+        for need in NEEDS_OF.get(self.trigger, ()):
+            if need.applies(self.state, set(self.facts), outcome, requirements):
+                if len(need.any_of) == 1:
+                    required.append(need.any_of[0].value)
+                else:
+                    one_of = tuple(d.value for d in need.any_of if d.value in self.fields)
+        return tuple(required), one_of
 
 
 def application_facts(detail: ApplicationDetail, registry: Registry) -> set[Fact]:
@@ -116,21 +137,64 @@ def application_facts(detail: ApplicationDetail, registry: Registry) -> set[Fact
     return facts
 
 
+def step_outcomes(trigger: str, state: str, facts: set[Fact]) -> tuple[str, ...]:
+    """The outcomes a decision may have from here on this route, in the road's order."""
+    found: list[str] = []
+    for step in STEPS:
+        if step.trigger == trigger and state in step.source and step.outcome is not None \
+                and step.when <= facts | {Fact.decided_by_committee} and not step.unless & facts \
+                and step.outcome.value not in found:
+            found.append(step.outcome.value)
+    return tuple(found)
+
+
+# Staff steps that come with written reasons: decisions (required for some outcomes, law.road.NEEDS),
+# a referral (why the file goes to the committee), abandoning a file, an extension of time.
+REASONED = frozenset(TRIGGER_OUTCOMES) | {Trigger.refer_to_committee, Trigger.abandon} | EXTENSIONS
+# What a staff step may ask, in the order its form asks it.
+STAFF_DETAILS = (Detail.requirements, Detail.alternatives_accepted, Detail.consent_to_conditions,
+                 Detail.reasons, Detail.window, Detail.until, Detail.served_on, Detail.sent_on,
+                 Detail.sent_by, Detail.respond_by, Detail.documents, Detail.note)
+ASKS_RESPONSE_DATE = frozenset({Trigger.request_information, Trigger.request_documents})
+
+
+def _staff_asks(detail: Detail, trigger: str, state: str, facts: set[Fact],
+                outcomes: tuple[str, ...]) -> bool:
+    allowed = DETAIL_TRIGGERS.get(detail)
+    if allowed is not None and trigger not in allowed:
+        return False
+    if detail is Detail.reasons:
+        return trigger in REASONED
+    if detail in (Detail.requirements, Detail.alternatives_accepted):
+        return Outcome.requirements in outcomes
+    if detail is Detail.consent_to_conditions:
+        return any(need.applies(state, facts, Outcome.registered_with_conditions, [])
+                   for need in NEEDS_OF.get(trigger, ()) if Detail.consent_to_conditions in need.any_of)
+    if detail is Detail.respond_by:
+        return trigger in ASKS_RESPONSE_DATE
+    return True
+
+
 def step_form(trigger: str, state: str, facts: set[Fact]) -> StepForm:
-    required: list[Detail] = []
-    one_of: tuple[Detail, ...] = ()
-    for need in NEEDS_OF.get(trigger, ()):
-        if need.applies(state, facts, None, []):
-            if len(need.any_of) == 1:
-                required.append(need.any_of[0])
-            else:
-                one_of = need.any_of
-    base = ASKED.get(trigger, (Detail.documents, Detail.note))
+    """The form of a step where the application stands: an applicant's (what it sends, a date, a
+    choice) or a staff member's (the outcome, reasons, requirements, how a notice was sent)."""
+    outcomes: tuple[str, ...] = ()
+    if TRIGGER_ROLES.get(trigger) is Role.applicant:
+        base = ASKED.get(trigger, (Detail.documents, Detail.note))
+    else:
+        outcomes = step_outcomes(trigger, state, facts)
+        base = tuple(d for d in STAFF_DETAILS if _staff_asks(d, trigger, state, facts, outcomes))
+    # What the law needs whatever the outcome (an outcome's own needs are checked once chosen).
+    every_detail = StepForm(trigger, tuple(d.value for d in Detail), (), (), outcomes, state,
+                            frozenset(facts))
+    required_names, one_of_names = every_detail.needs(None, [])
+    required = [Detail(name) for name in required_names]
+    one_of = tuple(Detail(name) for name in one_of_names)
     # Needs the form does not ask otherwise come first; one of several is met by what it asks.
     extra = set(required) | (set() if set(one_of) & set(base) else set(one_of[:1]))
     fields = tuple(d for d in FORM_DETAILS if d in extra - set(base)) + base
     return StepForm(trigger, tuple(d.value for d in fields), tuple(d.value for d in required),
-                    tuple(d.value for d in one_of if d in fields))
+                    tuple(d.value for d in one_of if d in fields), outcomes, state, frozenset(facts))
 
 
 def next_state(detail: ApplicationDetail, trigger: str, registry: Registry) -> str | None:
@@ -186,10 +250,11 @@ def _said(payload: dict[str, Any], t: Translator) -> list[tuple[str, str]]:
     return said
 
 
-def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: Translator) -> str:
+def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: Translator,
+         staff: bool = False) -> str:
     role = event.actor_role
     if role == Role.applicant:
-        return t.gettext("You")
+        return t.gettext("The applicant") if staff else t.gettext("You")
     if role == Role.system:
         return t.gettext("FairTrack (a time limit ran out)")
     organization = event.actor_organization
@@ -203,7 +268,10 @@ def _who(event: EventView, regulator: Regulator | None, registry: Registry, t: T
     return t.label("role", role)
 
 
-def application_page_context(file: ApplicationFile, registry: Registry, t: Translator) -> dict[str, Any]:
+def application_page_context(file: ApplicationFile, registry: Registry, t: Translator,
+                             staff: bool = False) -> dict[str, Any]:
+    """What an application's page shows; `staff`: to the staff handling it (the applicant named as
+    such), else to the applicant."""
     detail = file.detail
     regulator = registry.regulator(detail.regulator)
     info = STATE_INFO[detail.state]
@@ -212,7 +280,8 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
     deadlines = [_deadline(d, today, t) for d in detail.deadlines]
     open_deadlines = sorted((d for d in deadlines if d.status == "open"), key=lambda d: d.due_on)
     past_deadlines = [d for d in deadlines if d.status != "open"]
-    must_act = t.gettext("You") if info.clock is Clock.applicant else (
+    must_act = (t.gettext("The applicant") if staff else t.gettext("You")) \
+        if info.clock is Clock.applicant else (
         holder if info.clock is not Clock.none else None)
     next_text = t.label("state_next", detail.state).format_map(
         _Fill(holder=holder or "", regulator=t.names(regulator.name) if regulator else "",
@@ -232,7 +301,7 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
             when=e.occurred_at,
             what=t.label("trigger", e.trigger),
             outcome=t.label("outcome", e.outcome) if e.outcome else None,
-            by=_who(e, regulator, registry, t),
+            by=_who(e, regulator, registry, t, staff),
             note=e.payload.get("note"), reasons=e.payload.get("reasons"),
             documents=list(e.payload.get("documents") or []),
             details=_said(e.payload, t),

@@ -32,6 +32,7 @@ from fairtrack.database import release
 from fairtrack.errors import Forbidden
 from fairtrack.settings import Settings
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, Translator, msg, negotiate, translator
+from i18n.messages import N_
 from i18n.templating import environment
 from law.road import Role
 
@@ -163,6 +164,44 @@ def checked_applicant(visitor: Annotated[Visitor, Depends(checked_visitor)]) -> 
     return _applicant(visitor)
 
 
+def _role(visitor: Visitor, roles: frozenset[Role], refusal: str) -> Visitor:
+    if visitor.person is None:
+        raise LoginRequired(msg("log in first"))
+    if visitor.person.role not in roles:
+        raise Forbidden(msg(refusal))
+    return visitor
+
+
+STAFF = frozenset({Role.regulator, Role.assessor, Role.tribunal})
+STAFF_ONLY = N_("these pages are for the staff of regulators, assessors and tribunals")
+OVERSIGHT_ONLY = N_("these pages are for fairness staff")
+ADMIN_ONLY = N_("these pages are for administrators")
+
+
+def staff_visitor(visitor: Annotated[Visitor, Depends(visitor)]) -> Visitor:
+    return _role(visitor, STAFF, STAFF_ONLY)
+
+
+def checked_staff(visitor: Annotated[Visitor, Depends(checked_visitor)]) -> Visitor:
+    return _role(visitor, STAFF, STAFF_ONLY)
+
+
+def oversight_visitor(visitor: Annotated[Visitor, Depends(visitor)]) -> Visitor:
+    return _role(visitor, frozenset({Role.oversight}), OVERSIGHT_ONLY)
+
+
+def checked_oversight(visitor: Annotated[Visitor, Depends(checked_visitor)]) -> Visitor:
+    return _role(visitor, frozenset({Role.oversight}), OVERSIGHT_ONLY)
+
+
+def admin_visitor(visitor: Annotated[Visitor, Depends(visitor)]) -> Visitor:
+    return _role(visitor, frozenset({Role.admin}), ADMIN_ONLY)
+
+
+def checked_admin(visitor: Annotated[Visitor, Depends(checked_visitor)]) -> Visitor:
+    return _role(visitor, frozenset({Role.admin}), ADMIN_ONLY)
+
+
 def person_visitor(visitor: Annotated[Visitor, Depends(visitor)]) -> Visitor:
     if visitor.person is None:
         raise LoginRequired(msg("log in first"))
@@ -175,3 +214,12 @@ CheckedVisitor = Annotated[Visitor, Depends(checked_visitor)]
 ApplicantVisitor = Annotated[Visitor, Depends(applicant_visitor)]
 CheckedApplicant = Annotated[Visitor, Depends(checked_applicant)]
 PersonVisitor = Annotated[Visitor, Depends(person_visitor)]
+# Staff of regulators, assessors and tribunals (their work queue and files); their forms.
+StaffVisitor = Annotated[Visitor, Depends(staff_visitor)]
+CheckedStaff = Annotated[Visitor, Depends(checked_staff)]
+# Fairness staff (the oversight dashboard, flags); their forms (flag triage).
+OversightVisitor = Annotated[Visitor, Depends(oversight_visitor)]
+CheckedOversight = Annotated[Visitor, Depends(checked_oversight)]
+# Administrators (API keys, users); their forms.
+AdminVisitor = Annotated[Visitor, Depends(admin_visitor)]
+CheckedAdmin = Annotated[Visitor, Depends(checked_admin)]

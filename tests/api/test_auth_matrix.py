@@ -51,9 +51,10 @@ def admin_only(ok: int, call: Builder | None = None) -> Expect:
 
 
 # The matrix's applicant owns a draft at CNO assessed by NNAS; "other_" callers are out of scope;
-# the tribunal is HPARB, before which the draft has not come.
+# the tribunal is HPARB, before which the draft has not come; NNAS sees it only once submitted
+# (need-to-know: an assessor sees a file while and after it holds it, workflow.policy).
 READ_ONE = protected(
-    applicant=200, other_applicant=404, regulator=200, other_regulator=404, assessor=200,
+    applicant=200, other_applicant=404, regulator=200, other_regulator=404, assessor=404,
     tribunal=404, oversight=200, admin=403, regulator_key=200,
 )
 V1 = "/api/v1"
@@ -111,12 +112,18 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ),
     ("GET", f"{V1}/applications/{{reference}}"): READ_ONE,
     ("GET", f"{V1}/applications/{{reference}}/timeline"): READ_ONE,
-    # Submitting a fresh draft: only its applicant may; staff who see it lack the role (403).
+    # Submitting a fresh draft: only its applicant may; staff who see it lack the role (403); its
+    # assessor does not see it yet (404).
     ("POST", f"{V1}/applications/{{reference}}/events"): protected(
-        applicant=201, other_applicant=404, regulator=403, other_regulator=404, assessor=403,
+        applicant=201, other_applicant=404, regulator=403, other_regulator=404, assessor=404,
         tribunal=404, oversight=403, admin=403, regulator_key=403,
         call=lambda w: Call("POST", f"{V1}/applications/{w.fresh_application()}/events",
                             json={"trigger": "submit", "expected_version": 1}),
+    ),
+    # The work queue: staff of regulators, assessors and tribunals (each its own), their keys.
+    ("GET", f"{V1}/queue"): protected(
+        applicant=403, other_applicant=403, regulator=200, other_regulator=200, assessor=200,
+        tribunal=200, oversight=403, admin=403, regulator_key=200,
     ),
     ("GET", f"{V1}/regulators"): public(200),
     ("POST", f"{V1}/imports"): replace(INTEGRATORS_WRITE, call=lambda w: Call(
@@ -215,6 +222,38 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/messages"): public(303),
     ("GET", "/profile/{field}"): public(303),
     ("POST", "/profile/{field}"): public(403, lambda w: Call("POST", "/profile/arrival_date", data={})),
+    # Staff and oversight pages (issue 13): without a page session, to /login; forms without the
+    # session's token, 403. Each role's answers with a session are in tests/pages/test_staff_pages.py
+    # and tests/pages/test_oversight_pages.py.
+    ("GET", "/data-dictionary"): public(200),
+    ("GET", "/staff/queue"): public(303),
+    ("GET", "/staff/queue.csv"): public(303),
+    ("GET", "/staff/applications/{reference}"): public(303),
+    ("GET", "/staff/applications/{reference}/steps/{trigger}"): public(303),
+    ("GET", "/staff/applications/{reference}/done/{trigger}"): public(303),
+    ("POST", "/staff/applications/{reference}/steps/{trigger}"): public(403, lambda w: Call(
+        "POST", f"/staff/applications/{w.reference}/steps/begin_review", data={})),
+    ("POST", "/staff/applications/{reference}/steps/{trigger}/check"): public(403, lambda w: Call(
+        "POST", f"/staff/applications/{w.reference}/steps/begin_review/check", data={})),
+    ("GET", "/admin/keys"): public(303),
+    ("POST", "/admin/keys"): public(403, lambda w: Call("POST", "/admin/keys", data={})),
+    ("POST", "/admin/keys/{key_id}/revoke"): public(403, lambda w: Call(
+        "POST", f"/admin/keys/{w.fresh_key_id()}/revoke", data={})),
+    ("GET", "/admin/users"): public(303),
+    ("POST", "/admin/users/{user_id}/revoke-sessions"): public(403, lambda w: Call(
+        "POST", f"/admin/users/{w.road.applicant().user_id}/revoke-sessions", data={})),
+    ("GET", "/oversight"): public(303),
+    ("GET", "/oversight/charts.css"): public(200),
+    ("GET", "/oversight/regulators/{slug}"): public(303),
+    ("GET", "/oversight/applications/{reference}"): public(303),
+    ("GET", "/oversight/timeliness.csv"): public(303),
+    ("GET", "/oversight/outcomes.csv"): public(303),
+    ("GET", "/oversight/flag-counts.csv"): public(303),
+    ("GET", "/oversight/flags"): public(303),
+    ("GET", "/oversight/flags.csv"): public(303),
+    ("GET", "/oversight/flags/{flag_id}"): public(303, lambda w: Call("GET", "/oversight/flags/1")),
+    ("POST", "/oversight/flags/{flag_id}"): public(403, lambda w: Call(
+        "POST", "/oversight/flags/1", data={"action": "acknowledge"})),
 }
 
 DEFAULT_PARAMS = {

@@ -49,6 +49,7 @@ class Walk:
     audit: bool
     seen: list[str] = field(default_factory=list)
     violations: dict[str, list[str]] = field(default_factory=dict)
+    folder: str | None = None  # under build/screenshots/; default: the language
 
     @property
     def page(self) -> Any:
@@ -73,7 +74,7 @@ class Walk:
         from axe_playwright_python.sync_playwright import Axe
 
         number = len(self.seen)
-        folder = SCREENSHOTS / self.lang
+        folder = SCREENSHOTS / (self.folder or self.lang)
         folder.mkdir(parents=True, exist_ok=True)
         for width, size in WIDTHS.items():
             page.set_viewport_size(size)

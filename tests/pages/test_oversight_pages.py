@@ -1,0 +1,97 @@
+"""Fairness staff's pages (issue 13): the dashboard and one regulator's figures (charts with their
+tables, percentiles of fewer than 10 cases withheld, CSV), one application read only, and flag
+triage (unknown filters refused; acknowledge; resolve only with a note)."""
+
+import csv
+import html
+import io
+import re
+
+from fastapi.testclient import TestClient
+
+from flags.models import Flag
+from i18n import translator
+from tests.pages.test_staff_pages import csrf_of, log_in, under_review_at_cno
+from tests.support.road import Road
+
+
+def a_flag(road: Road) -> tuple[str, int]:
+    """A CNO application and a fairness flag on it (as the scan or the write path raises one)."""
+    _, reference = under_review_at_cno(road)
+    from fairtrack.columns import utcnow
+    from workflow.service import parse_reference
+
+    with road.sessions() as session:
+        flag = Flag(application_id=parse_reference(reference), regulator="cno", kind="delay",
+                    occurrence="test", severity="medium", status="open",
+                    evidence={"stage": "regulator_review"}, raised_at=utcnow())
+        session.add(flag)
+        session.commit()
+        assert flag.id is not None
+        return reference, flag.id
+
+
+def test_fairness_staff_see_the_figures_drill_down_and_export(client: TestClient, road: Road) -> None:
+    reference, _ = a_flag(road)
+    log_in(client, road.oversight())
+    page = client.get("/oversight")
+    assert page.status_code == 200
+    assert page.text.count('role="img"') == 5  # timeliness, three outcomes, flags by kind
+    assert "<script" not in page.text
+    cno = client.get("/oversight/regulators/cno")
+    assert cno.status_code == 200 and f"/oversight/applications/{reference}" in cno.text
+    file = client.get(f"/oversight/applications/{reference}")
+    assert file.status_code == 200 and "/steps/" not in file.text  # read only
+    assert client.get("/oversight/regulators/nowhere").status_code == 422
+    assert client.get("/oversight?colour=red").status_code == 422
+    assert client.get("/oversight?period=week").status_code == 422
+    export = client.get("/oversight/flag-counts.csv")
+    assert list(csv.reader(io.StringIO(export.text))) == [
+        ["regulator", "kind", "open_flags"], ["cno", "delay", "1"]]
+    for url in ("/oversight/timeliness.csv?regulator=cno", "/oversight/outcomes.csv?by=country_of_education"):
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert client.get("/data-dictionary").text.startswith("# Data dictionary")
+
+
+def test_flag_triage_refuses_unknown_filters_and_resolves_only_with_a_note_in_french(
+    client: TestClient, road: Road
+) -> None:
+    reference, flag_id = a_flag(road)
+    log_in(client, road.oversight(), "fr")
+    t = translator("fr")
+    for bad in ("colour=red", "kind=nope", "severity=extreme", "status=gone", "age=3",
+                "regulator=nowhere", "cursor=x"):
+        assert client.get(f"/oversight/flags?{bad}").status_code == 422, bad
+    listed = client.get("/oversight/flags?kind=delay&status=open&regulator=cno&age=7")
+    assert reference not in listed.text  # raised today: not 7 days ago
+    listed = client.get("/oversight/flags?kind=delay&status=open&regulator=cno")
+    assert reference in listed.text
+    page = client.get(f"/oversight/flags/{flag_id}")
+    acknowledged = client.post(f"/oversight/flags/{flag_id}", data={
+        "csrf_token": csrf_of(page.text), "action": "acknowledge"}, follow_redirects=True)
+    assert t.label("flag_status", "acknowledged") in html.unescape(acknowledged.text)
+    refused = client.post(f"/oversight/flags/{flag_id}", data={
+        "csrf_token": csrf_of(acknowledged.text), "action": "resolve", "note": " "})
+    assert refused.status_code == 422 and 'id="note-error"' in refused.text
+    resolved = client.post(f"/oversight/flags/{flag_id}", data={
+        "csrf_token": csrf_of(refused.text), "action": "resolve",
+        "note": "Asked CNO to explain"}, follow_redirects=True)
+    text = html.unescape(resolved.text)
+    assert t.label("flag_status", "resolved") in text and "Asked CNO to explain" in text
+    rows = list(csv.DictReader(io.StringIO(client.get("/oversight/flags.csv?status=resolved").text)))
+    assert [(r["application"], r["note"]) for r in rows] == [(reference, "Asked CNO to explain")]
+
+
+def test_only_fairness_staff_read_these_pages(client: TestClient, road: Road) -> None:
+    _, flag_id = a_flag(road)
+    for person in (road.regulator("cno"), road.applicant(), road.tribunal("hparb")):
+        log_in(client, person)
+        for url in ("/oversight", "/oversight/regulators/cno", "/oversight/flags",
+                    f"/oversight/flags/{flag_id}", "/oversight/flags.csv"):
+            assert client.get(url).status_code == 403, (person.role, url)
+    log_in(client, road.regulator("cno"))
+    page = client.get("/staff/queue")
+    assert client.post(f"/oversight/flags/{flag_id}", data={
+        "csrf_token": csrf_of(page.text), "action": "acknowledge"}).status_code == 403
+    assert re.search("Work queue", page.text)
