@@ -9,6 +9,7 @@ line need only when a document is asked for.
 
 import base64
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,9 @@ from i18n import Language
 from i18n.templating import TEMPLATES_DIR, environment
 
 PDF_VARIANT = "pdf/ua-1"
+# WeasyPrint does not promise that Pango and fontconfig may be driven from several threads at once
+# (the server runs sync routes in a thread pool): one document is rendered at a time per process.
+_RENDERING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,10 @@ def render_pdf(template: str, lang: Language, context: dict[str, Any], *, title:
         **context, title=title, stamp=stamp, created=pdf_time(stamp.generated_at), data_uri=data_uri,
     )
     pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(
-        pdf_variant=PDF_VARIANT, pdf_identifier=pdf_id, uncompressed_pdf=False,
-    )
+    with _RENDERING:
+        pdf: bytes = HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_identifier=pdf_id, uncompressed_pdf=False,
+        )
     return pdf
 
 
