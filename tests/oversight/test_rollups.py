@@ -46,7 +46,7 @@ windows = st.lists(
 )
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 10**6), applications=st.integers(1, 30), fold=st.booleans(),
        windows=windows)
