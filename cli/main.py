@@ -116,6 +116,7 @@ def demo(
             added = generate(
                 session, get_registry(), applications, seed,
                 progress=lambda n: progress.advance(task, n),
+                phase=lambda name: progress.update(task, description=f"demo applications: {name}"),
             )
     err.print(f"added {added} demo applications; demo accounts' password: {DEMO_PASSWORD}")
 
