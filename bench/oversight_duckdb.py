@@ -4,12 +4,12 @@ on PostgreSQL against the same questions asked of DuckDB over the same rows expo
 Uses an existing PostgreSQL database filled by `fairtrack demo` (e.g. ft11_bench). `--grow-to N`
 first multiplies its histories by SQL (applications, stage intervals, stage visits and deadlines
 copied with new ids, the same applicants; events are not copied: no figure reads them) until it
-holds N applications, then rebuilds the rollups. The rows the questions read are exported to Parquet
-(under --parquet), then rounds alternate: FairTrack, DuckDB, FairTrack counting every visit
-(`recount`, the definition the rollups replace); median and spread per question.
+holds N applications, then rebuilds the rollups. The rows the questions read are exported to
+Parquet (under --parquet, by default build/parquet), then rounds alternate: FairTrack, DuckDB,
+FairTrack counting every visit (`recount`, the definition the rollups replace); median and spread.
 
     .venv/bin/python bench/oversight_duckdb.py --url postgresql+psycopg://postgres@127.0.0.1:5432/ft11_bench \
-        [--grow-to 1000000] [--rounds 5] [--parquet /tmp/ft11_parquet]
+        [--grow-to 1000000] [--rounds 5] [--parquet DIR]
 """
 
 import argparse
@@ -39,6 +39,7 @@ from oversight.timeliness import recount, timeliness
 from regulators.registry import get_registry
 
 OVERSIGHT = Actor(user_id=None, role=Role.oversight)
+ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("applications", "stage_intervals", "stage_visits", "deadlines")
 # What the questions read, column by column, in types Parquet keeps as they are.
 EXPORTS = {
@@ -180,7 +181,7 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--grow-to", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--parquet", default="/tmp/ft11_parquet")
+    parser.add_argument("--parquet", default=str(ROOT / "build" / "parquet"))
     parser.add_argument("--skip-export", action="store_true")
     args = parser.parse_args()
     engine = make_engine(args.url)
