@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
@@ -109,6 +110,42 @@ def copy_round(url: str, rows: dict[str, bytes]) -> float:
         return time.perf_counter() - began
 
 
+def breakdown(url: str, applications: int) -> dict[str, float]:
+    """One demo load in this process, timing its parts: walking the histories (cli/walks.py),
+    turning them into rows (hash chain, durations, visits), writing the rows (COPY), the rest."""
+    import cli.demo as demo
+    from fairtrack.database import make_sessionmaker
+    from regulators.registry import get_registry
+
+    spent = {"walks": 0.0, "rows and writes": 0.0, "writes (COPY)": 0.0}
+
+    def timing(name: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - began
+        return timed
+
+    for attribute, name in (("walk_history", "walks"), ("_insert", "rows and writes"),
+                            ("write_rows", "writes (COPY)")):
+        setattr(demo, attribute, timing(name, getattr(demo, attribute)))
+    engine = make_engine(url)
+    marks: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def phase(name: str) -> None:
+        marks[name] = time.perf_counter() - began
+
+    with make_sessionmaker(engine)() as session:
+        demo.generate(session, get_registry(), applications, phase=phase)
+    spent["total"] = time.perf_counter() - began
+    spent["flags and rollups"] = spent["total"] - marks["flags"]
+    engine.dispose()
+    return spent
+
+
 def migrated(url: str) -> None:
     engine = make_engine(url)
     upgrade(engine)
@@ -152,6 +189,12 @@ def main() -> None:
     print(f"ratio COPY / demo (goal >= 0.5): {spread(ratios)}")
     print(f"peak RSS of `fairtrack demo`: {max(rss) / 1024:.0f} MiB; of its server process: "
           f"{max(server_rss) / 1024:.0f} MiB")
+    with scratch_postgres_database(args.postgres_url, "ft11_parts") as url:
+        migrated(url)
+        parts = breakdown(url, args.applications)
+    total = parts.pop("total")
+    print(f"where a load's {total:.1f} s go (in process, same N): " + ", ".join(
+        f"{name} {seconds:.1f} s ({seconds / total:.0%})" for name, seconds in parts.items()))
 
 
 if __name__ == "__main__":
