@@ -183,6 +183,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--parquet", default=str(ROOT / "build" / "parquet"))
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--only", default="", help="the questions whose name contains this")
     args = parser.parse_args()
     engine = make_engine(args.url)
     sessions = make_sessionmaker(engine)
@@ -225,6 +226,7 @@ def main() -> None:
             "fairtrack": lambda s, by=by: outcomes(s, OVERSIGHT, registry, by=by, regulator=None),
             "duckdb": lambda s, by=by: duck_outcomes(db, by),
         }
+    questions = {name: runs for name, runs in questions.items() if args.only in name}
     times: dict[tuple[str, str], list[float]] = {}
     with sessions() as session:  # the same question: the same groups and visits
         ours = timeliness(session, OVERSIGHT, registry, regulator=None, stage=None, unit="quarter",
