@@ -1,6 +1,7 @@
 """The periodic scan (`fairtrack scan`, and `fairtrack worker` at its interval): close windows whose
-last day has fully passed (Ontario time), raise every flag, and queue the applicants' reminders
-(14, 7 and 2 days before each of their time limits, each once).
+last day has fully passed (Ontario time), raise every flag, queue the applicants' reminders
+(14, 7 and 2 days before each of their time limits, each once), then fold the stage visits
+completed since into the timeliness rollups.
 
 Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
 Each lapse is its own unit of work through the one domain function that writes events.
@@ -24,6 +25,7 @@ from fairtrack.errors import DomainError
 from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import LAPSE
+from oversight.rollups import refresh
 from regulators.registry import Registry
 from workflow.machine import allowed_triggers
 from workflow.models import Application
@@ -42,6 +44,7 @@ class ScanReport:
     expired: int = 0  # windows past their day where the road has no `lapse` step
     raised: dict[str, int] = field(default_factory=dict)
     reminders: int = 0  # reminder emails queued
+    rolled_up: int = 0  # completed visits folded into the timeliness rollups
 
 
 def lapse_windows(
@@ -89,4 +92,6 @@ def scan(session: Session, registry: Registry, now: datetime | None = None) -> S
             report.raised[finding.kind] = report.raised.get(finding.kind, 0) + 1
     with unit_of_work(session):
         report.reminders = queue_reminders(session, local_date(now), now)
+    with unit_of_work(session):  # after the lapses: the visits they closed are counted
+        report.rolled_up = refresh(session, now)
     return report

@@ -7,12 +7,13 @@ at the end.
 """
 
 import random
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -21,12 +22,14 @@ from accounts.security import hash_password
 from cli.walks import Step, choose, organization, walk_history
 from deadlines.models import Deadline
 from deadlines.service import DeadlineDraft, Standard, standard_of
+from fairtrack.bulk import chunks, next_ids, write_rows
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import FIXES_RULES_VERSION, STATE_INFO, Fact, Role
 from law.standards import StandardStage
+from oversight.rollups import refresh
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
 from regulators.files import Regulator, Sector
@@ -51,7 +54,7 @@ BATCH = 1000
 class DemoCast:
     """The demo accounts: who acts for each role and organization."""
 
-    applicants: list[int]
+    applicants: Sequence[int]  # user ids, in the order of their addresses (applicant, applicant1...)
     staff: dict[tuple[Role, str], int] = field(default_factory=dict)
 
 
@@ -59,58 +62,64 @@ def demo_email(name: str) -> str:
     return f"{name}@{DEMO_DOMAIN}"
 
 
+def _applicant_index(email: str) -> int:
+    """0 for applicant@, n for applicant<n>@; -1 for any other address."""
+    name = email.split("@", 1)[0]
+    if name == "applicant":
+        return 0
+    digits = name.removeprefix("applicant")
+    return int(digits) if digits != name and digits.isdigit() else -1
+
+
 def _ensure_users(session: Session, registry: Registry, applicants: int) -> DemoCast:
-    """Named demo accounts (see README) plus one staff account per organization, made once."""
+    """Named demo accounts (see README) plus one staff account per organization, made once.
+
+    Applicants are counted, not listed: a million of them are written from a range and read back as
+    an array of ids (a few megabytes), never as a million Python rows at once."""
     # One hash shared by every demo account: seconds, not minutes, for thousands of them.
     password_hash = hash_password(DEMO_PASSWORD)
-    existing = {
-        email: (uid, role, org)
-        for email, uid, role, org in session.execute(
-            select(col(User.email), col(User.id), col(User.role), col(User.organization)).where(
-                col(User.email).like(f"%@{DEMO_DOMAIN}")
-            )
-        )
-    }
-    wanted: list[dict[str, Any]] = []
+    demo = col(User.email).like(f"%@{DEMO_DOMAIN}")
+    not_applicant = col(User.role) != Role.applicant.value
     orgs: list[tuple[Role, str]] = [(Role.regulator, slug) for slug in registry.regulators]
     orgs += [(Role.assessor, slug) for slug in registry.assessors]
     orgs += sorted({(Role.tribunal, r.appeal_body.slug) for r in registry.regulators.values()})
     orgs.append((Role.tribunal, DIVISIONAL_COURT))
-    for role, org in orgs:
-        wanted.append({"email": demo_email(f"{role.value}.{org}"), "role": role, "organization": org})
-    for name, role in (("oversight", Role.oversight), ("admin", Role.admin)):
-        wanted.append({"email": demo_email(name), "role": role, "organization": None})
-    wanted += [
-        {"email": demo_email("applicant" if i == 0 else f"applicant{i}"), "role": Role.applicant,
-         "organization": None}
-        for i in range(applicants)
+    wanted: list[dict[str, Any]] = [
+        {"email": demo_email(f"{role.value}.{org}"), "role": role.value, "organization": org}
+        for role, org in orgs
     ]
-    missing = [w for w in wanted if w["email"] not in existing]
-    if missing:
-        rows = [
-            {**w, "role": w["role"].value, "password_hash": password_hash,
-             "preferred_language": "en", "is_active": True, "created_at": utcnow()}
-            for w in missing
-        ]
-        for start in range(0, len(rows), BATCH):
-            session.execute(insert(User).execution_options(render_nulls=True),
-                            rows[start : start + BATCH])
-        existing = {
-            email: (uid, role, org)
-            for email, uid, role, org in session.execute(
-                select(col(User.email), col(User.id), col(User.role), col(User.organization)).where(
-                    col(User.email).like(f"%@{DEMO_DOMAIN}")
-                )
-            )
-        }
-    cast = DemoCast(applicants=[])
-    for w in wanted:
-        user_id, role_name, user_org = existing[w["email"]]
-        assert user_id is not None
-        if role_name == Role.applicant.value:
-            cast.applicants.append(user_id)
-        else:
-            cast.staff[(Role(role_name), user_org or "")] = user_id
+    for name, role in (("oversight", Role.oversight), ("admin", Role.admin)):
+        wanted.append({"email": demo_email(name), "role": role.value, "organization": None})
+    staff_existing = set(session.scalars(select(col(User.email)).where(demo, not_applicant)))
+    have = array("b", bytes(applicants))  # 1 where applicant<i> exists
+    for (email,) in session.execute(select(col(User.email)).where(
+            demo, col(User.role) == Role.applicant.value)):
+        index = _applicant_index(email)
+        if 0 <= index < applicants:
+            have[index] = 1
+
+    def row(email: str, role: str, organization: str | None) -> dict[str, Any]:
+        return {"email": email, "role": role, "organization": organization,
+                "password_hash": password_hash, "preferred_language": "en", "is_active": True,
+                "created_at": utcnow()}
+
+    users = User.__table__  # type: ignore[attr-defined]
+    write_rows(session, users, [row(**w) for w in wanted if w["email"] not in staff_existing])
+    missing = (row(demo_email("applicant" if i == 0 else f"applicant{i}"), Role.applicant.value,
+                   None) for i in range(applicants) if not have[i])
+    for batch in chunks(missing):
+        write_rows(session, users, batch)
+    del have
+    cast = DemoCast(applicants=array("q", bytes(8 * applicants)))
+    for user_id, role_name, user_org in session.execute(
+        select(col(User.id), col(User.role), col(User.organization)).where(demo, not_applicant)
+    ):
+        cast.staff[(Role(role_name), user_org or "")] = user_id  # type: ignore[assignment]
+    for user_id, email in session.execute(select(col(User.id), col(User.email)).where(
+            demo, col(User.role) == Role.applicant.value)):
+        index = _applicant_index(email)
+        if 0 <= index < applicants:
+            cast.applicants[index] = user_id  # type: ignore[index]
     return cast
 
 
@@ -136,11 +145,13 @@ def generate(
     applications: int,
     seed: int = 2026,
     progress: Callable[[int], None] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> int:
     """Add `applications` demo applications with their histories, in one unit of work; returns how
-    many were added."""
+    many were added. `progress` hears of each batch of applications written, `phase` of each step
+    (accounts, histories, flags, rollups)."""
     with unit_of_work(session):
-        return _generate(session, registry, applications, seed, progress)
+        return _generate(session, registry, applications, seed, progress, phase or (lambda _: None))
 
 
 def _generate(
@@ -149,9 +160,11 @@ def _generate(
     applications: int,
     seed: int,
     progress: Callable[[int], None] | None,
+    phase: Callable[[str], None],
 ) -> int:
     rng = random.Random(seed)
     now = utcnow()
+    phase("accounts")
     cast = _ensure_users(session, registry, max(1, applications * 4 // 5))
     _ensure_profiles(session, rng, cast.applicants, now)
     regulators = sorted(registry.regulators.values(), key=lambda r: r.slug)
@@ -167,6 +180,7 @@ def _generate(
         return standard
 
     done = 0
+    phase("histories")
     for batch in _chunks(applications, BATCH):
         plans: list[Any] = []
         for _ in range(batch):
@@ -182,7 +196,11 @@ def _generate(
         if progress:
             progress(batch)
     # What the write path and the scan's rules find on these histories today (the scan's flags).
+    phase("flags")
     raise_flags(session, registry, local_date(now), now=now)
+    # And the timeliness rollups, as the scan keeps them.
+    phase("rollups")
+    refresh(session, now)
     return done
 
 
@@ -197,27 +215,30 @@ DEMO_STATUSES = {
 }
 
 
-def _ensure_profiles(session: Session, rng: random.Random, applicants: list[int], now: datetime) -> None:
+def _ensure_profiles(session: Session, rng: random.Random, applicants: Sequence[int],
+                     now: datetime) -> None:
     """A profile for each demo applicant without one, so that outcomes and flags have data."""
-    have = set(session.scalars(select(col(ApplicantProfile.user_id))))
-    rows = []
-    for user_id in applicants:
-        if user_id in have:
-            continue
-        status = ImmigrationStatus(choose(rng, {s.value: w for s, w in DEMO_STATUSES.items()}))
-        abroad = status is ImmigrationStatus.abroad
-        arrived = None if abroad else (now - timedelta(days=rng.randint(30, 3650))).date()
-        rows.append({
-            "user_id": user_id, "immigration_status": status.value,
-            "country_of_education": choose(rng, DEMO_COUNTRIES),
-            "started_before_arrival": True if abroad else rng.random() < 0.3,
-            "arrival_date": arrived,
-            "language_test": rng.choice(IRCC_LANGUAGE_TESTS) if rng.random() < 0.7 else None,
-            "updated_at": now,
-        })
-    for start in range(0, len(rows), BATCH):
-        session.execute(insert(ApplicantProfile).execution_options(render_nulls=True),
-                        rows[start : start + BATCH])
+    profiled = select(col(ApplicantProfile.user_id))
+    have = set(session.scalars(profiled.where(col(ApplicantProfile.user_id) >= min(applicants))))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for user_id in applicants:
+            if user_id in have:
+                continue
+            status = ImmigrationStatus(choose(rng, {s.value: w for s, w in DEMO_STATUSES.items()}))
+            abroad = status is ImmigrationStatus.abroad
+            arrived = None if abroad else (now - timedelta(days=rng.randint(30, 3650))).date()
+            yield {
+                "user_id": user_id, "immigration_status": status.value,
+                "country_of_education": choose(rng, DEMO_COUNTRIES),
+                "started_before_arrival": True if abroad else rng.random() < 0.3,
+                "arrival_date": arrived,
+                "language_test": rng.choice(IRCC_LANGUAGE_TESTS) if rng.random() < 0.7 else None,
+                "updated_at": now,
+            }
+
+    for batch in chunks(rows()):
+        write_rows(session, ApplicantProfile.__table__, batch)  # type: ignore[attr-defined]
 
 
 def _chunks(total: int, size: int) -> Iterator[int]:
@@ -227,6 +248,7 @@ def _chunks(total: int, size: int) -> Iterator[int]:
 
 
 DEADLINE_FIELDS = tuple(f.name for f in fields(DeadlineDraft))
+APPLICATIONS = Application.__table__  # type: ignore[attr-defined]
 
 
 def _fields(draft: DeadlineDraft) -> dict[str, Any]:
@@ -234,9 +256,10 @@ def _fields(draft: DeadlineDraft) -> dict[str, Any]:
 
 
 def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -> None:
+    ids = next_ids(session, APPLICATIONS, len(plans))
     app_rows = [
         {
-            "applicant_id": applicant, "regulator": regulator.slug,
+            "id": app_id, "applicant_id": applicant, "regulator": regulator.slug,
             "licence_class": regulator.professions[0].licence_classes[0].code,
             "assessor": assessor, "health_route": regulator.sector is Sector.health,
             "rules_version": regulator.rules_version, "state": walk.state,
@@ -244,15 +267,11 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
             "version": len(steps), "head_hash": GENESIS_HASH,
             "created_at": steps[0].occurred_at, "updated_at": steps[-1].occurred_at,
         }
-        for regulator, assessor, applicant, walk, steps, _drafts in plans
+        for app_id, (regulator, assessor, applicant, walk, steps, _drafts) in zip(
+            ids, plans, strict=True)
     ]
-    ids = list(session.scalars(
-        insert(Application).returning(col(Application.id), sort_by_parameter_order=True)
-        .execution_options(render_nulls=True), app_rows
-    ))
     events: list[dict[str, Any]] = []
     intervals: list[dict[str, Any]] = []
-    heads: list[dict[str, Any]] = []
     visits: list[dict[str, Any]] = []
     deadlines: list[DeadlineDraft] = []
     for app_row, app_id, (regulator, assessor, applicant, _walk, steps, drafts) in zip(
@@ -295,15 +314,13 @@ def _insert(session: Session, cast: DemoCast, plans: list[Any], now: datetime) -
                 "entered_at": step.occurred_at, "exited_at": None, "calendar_days": None,
                 "business_days": None, "recorded_at": recorded_at, "recorded_business_days": None,
             })
-        heads.append({"id": app_id, "head_hash": prev_hash})
+        app_row["head_hash"] = prev_hash
         stays = (Stay(i["seq"], i["stage"], i["clock"], i["entered_at"], i["exited_at"],
                       i["calendar_days"], i["business_days"], i["recorded_business_days"])
                  for i in intervals[first:])
         visits += [{"application_id": app_id, "regulator": regulator.slug, **vars(v)}
                    for v in fold_visits(stays)]
-    # render_nulls: rows whose None fields differ still go in one executemany, not one by one.
-    for model, rows in ((Event, events), (StageInterval, intervals), (StageVisit, visits),
-                        (Deadline, [_fields(d) for d in deadlines])):
-        if rows:
-            session.execute(insert(model).execution_options(render_nulls=True), rows)
-    session.execute(update(Application), heads)
+    # COPY on PostgreSQL, executemany elsewhere: the rows the write path would have written.
+    for model, rows in ((Application, app_rows), (Event, events), (StageInterval, intervals),
+                        (StageVisit, visits), (Deadline, [_fields(d) for d in deadlines])):
+        write_rows(session, model.__table__, rows)  # type: ignore[union-attr]

@@ -122,6 +122,7 @@ def demo(
             added = generate(
                 session, get_registry(), applications, seed,
                 progress=lambda n: progress.advance(task, n),
+                phase=lambda name: progress.update(task, description=f"demo applications: {name}"),
             )
     err.print(f"added {added} demo applications; demo accounts' password: {DEMO_PASSWORD}")
 
@@ -213,14 +214,16 @@ def verify(
 
 @app.command()
 def scan() -> None:
-    """Close statutory windows that ran out unused (`lapse`) and raise flags. Safe to repeat."""
+    """Close statutory windows that ran out unused (`lapse`), raise flags and bring the timeliness
+    rollups up to date. Safe to repeat."""
     from casefile.scan import scan as run_scan
 
     with open_session() as session:
         report = run_scan(session, get_registry())
     raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
-              f"new flags: {raised}; reminders queued {report.reminders}")
+              f"new flags: {raised}; reminders queued {report.reminders}; "
+              f"completed stage visits rolled up: {report.rolled_up}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from integrations.models import (
     OutboxMessage,
     WebhookSubscription,
 )
+from oversight.models import RollupWatermark, TimelinessRollup
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, DecisionLetter, Event, StageInterval, StageVisit
@@ -24,5 +25,6 @@ __all__ = [
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
-    "RegulatorRecord", "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
+    "RegulatorRecord", "RegulatorRules", "RollupWatermark", "StageInterval", "StageVisit",
+    "TimelinessRollup", "User", "metadata",
 ]

@@ -54,3 +54,28 @@ def test_imports_benchmark_reports_import_against_the_domain_path(backend: str) 
     assert "import / domain" in header
     name, domain, _, imported, _, ratio, _ = row.split()
     assert name == backend and float(domain) > 0 and float(imported) > 0 and float(ratio) > 0
+def test_bulk_benchmark_reports_the_load_against_raw_copy(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("the bulk benchmark compares COPY on PostgreSQL")
+    out = run_script("bench/bulk.py", "--applications", "15", "--rounds", "1",
+                     "--postgres-url", POSTGRES_URL)
+    assert "ratio COPY / demo" in out and "peak RSS" in out and "walks" in out, out
+
+
+def test_oversight_duckdb_benchmark_gets_the_same_answer(backend: str, tmp_path: Path) -> None:
+    if backend != "postgresql":
+        pytest.skip("the oversight benchmark measures PostgreSQL against DuckDB")
+    from cli.demo import generate
+    from fairtrack.database import make_engine, make_sessionmaker, scratch_postgres_database
+    from fairtrack.migrate import upgrade
+    from regulators.registry import get_registry
+
+    with scratch_postgres_database(POSTGRES_URL, "ft11_duck") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        with make_sessionmaker(engine)() as session:
+            generate(session, get_registry(), 30)
+        engine.dispose()
+        out = run_script("bench/oversight_duckdb.py", "--url", url, "--grow-to", "50",
+                         "--rounds", "1", "--parquet", str(tmp_path))
+    assert "same answer from both" in out and "outcomes by stage" in out, out

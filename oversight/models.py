@@ -1,0 +1,49 @@
+"""Rollups of completed stage visits: what the timeliness figures need, kept by the scan."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+from fairtrack.columns import JSONDocument, UTCDateTime
+
+
+class TimelinessRollup(SQLModel, table=True):
+    """The completed visits of one regulator and stage that ended in one Ontario month (span
+    'month', starts_on its first day) or on one Ontario day (span 'day'): a query reads whole months
+    where its window covers them and days at its edges. The histogram of business days gives exact
+    percentiles; sums give means and the share over the standard (oversight/rollups.py)."""
+
+    __tablename__ = "timeliness_rollups"
+    __table_args__ = (
+        UniqueConstraint("span", "regulator", "stage", "starts_on", name="uq_timeliness_rollups_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    span: str = Field(max_length=5)  # month | day
+    regulator: str = Field(max_length=80)
+    stage: str = Field(max_length=40)
+    starts_on: date
+    count: int = 0
+    # {"<business days>": visits}: the distribution of the visits' business days, whole.
+    business_days: dict[str, Any] = Field(default_factory=dict,
+                                          sa_column=Column(JSONDocument, nullable=False))
+    # The largest standard over the visits (as the query's MAX), None where no visit had one.
+    standard_days: int | None = None
+    standard_business: int | None = None
+    standard_is_default: int | None = None
+    judged: int = 0  # visits with a standard
+    over: int = 0  # of which over it
+    attributable_business_days: int = 0  # sums over the visits
+    attributable_business_days_as_recorded: int = 0
+
+
+class RollupWatermark(SQLModel, table=True):
+    """How far the rollups have read: every visit closed by a visit whose id is at most last_id."""
+
+    __tablename__ = "rollup_watermarks"
+
+    name: str = Field(primary_key=True, max_length=40)
+    last_id: int = 0
+    refreshed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
