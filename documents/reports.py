@@ -24,10 +24,11 @@ from flags.schemas import FlagStatus
 from i18n import Language, translator
 from oversight.outcomes import MINIMUM_CELL, outcomes
 from oversight.reports import flag_counts, longest_open, pauses
+from oversight.rollups import TIMED_STAGES
 from oversight.schemas import TimelinessRow
 from oversight.scope import regulator_in_scope
 from oversight.sql import WHOLE_WINDOW
-from oversight.timeliness import EARLIEST, LATEST, TIMED_STAGES, timeliness
+from oversight.timeliness import EARLIEST, LATEST, timeliness
 from regulators.registry import Registry
 from workflow.heads import last_closed_head
 

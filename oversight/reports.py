@@ -13,7 +13,7 @@ from sqlmodel import col
 from fairtrack.columns import UTCDateTime
 from law.calendar import TORONTO, local_date
 from law.road import CLOSED_STATES, STATE_INFO
-from oversight.timeliness import TIMED_STAGES
+from oversight.rollups import TIMED_STAGES
 from workflow.models import Application
 
 LONGEST_OPEN = 20

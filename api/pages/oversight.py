@@ -38,9 +38,10 @@ from flags.schemas import FlagStatus, Severity
 from flags.service import FlagStateConflict, get_flag, list_flags, open_flag_counts
 from i18n import Translator, msg
 from oversight.outcomes import MINIMUM_CELL, outcomes
+from oversight.rollups import TIMED_STAGES
 from oversight.schemas import Outcomes, TimelinessRow
 from oversight.sql import PERIODS
-from oversight.timeliness import TIMED_STAGES, timeliness
+from oversight.timeliness import timeliness
 from regulators.registry import Registry
 
 router = APIRouter(include_in_schema=False)
