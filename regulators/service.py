@@ -50,7 +50,7 @@ def forget_rules() -> None:
 
 def rules_of(session: Session, registry: Registry, slug: str, version: int) -> Regulator:
     """A regulator's rules as they were in `version` (the stored document, or the current file)."""
-    key = (str(session.get_bind().url), slug, version)
+    key = (session.get_bind().engine.url.render_as_string(), slug, version)
     cached = _RULES.get(key)
     if cached is not None:
         return cached

@@ -136,10 +136,10 @@ def lock_application(
     interval, visit = aliased(StageInterval), aliased(StageVisit)
     query = (
         select(Application, interval, visit)
-        .outerjoin(interval, and_(interval.application_id == col(Application.id),
-                                  interval.exited_at.is_(None)))  # type: ignore[union-attr]
-        .outerjoin(visit, and_(visit.application_id == col(Application.id),
-                               visit.exited_at.is_(None)))  # type: ignore[union-attr]
+        .outerjoin(interval, and_(col(interval.application_id) == col(Application.id),
+                                  col(interval.exited_at).is_(None)))
+        .outerjoin(visit, and_(col(visit.application_id) == col(Application.id),
+                               col(visit.exited_at).is_(None)))
         .where(col(Application.id) == app_id, visible_to(actor, registry))
         .with_for_update(of=Application)
     )
