@@ -1,5 +1,5 @@
 """The periodic scan (`fairtrack scan`): close windows whose last day has fully passed (Ontario
-time), then raise every flag.
+time), then raise every flag, then keep each regulator's and stage's expected time for the reads.
 
 Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
 Each lapse is its own unit of work through the one domain function that writes events.
@@ -22,6 +22,7 @@ from fairtrack.errors import DomainError
 from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import LAPSE
+from oversight.expectations import refresh_expectations
 from regulators.registry import Registry
 from workflow.machine import allowed_triggers
 from workflow.models import Application
@@ -39,6 +40,7 @@ class ScanReport:
     lapsed: list[str] = field(default_factory=list)  # references whose window closed by `lapse`
     expired: int = 0  # windows past their day where the road has no `lapse` step
     raised: dict[str, int] = field(default_factory=dict)
+    expectations: int = 0  # (regulator, stage) expected times kept for the reads
 
 
 def lapse_windows(
@@ -84,4 +86,6 @@ def scan(session: Session, registry: Registry, now: datetime | None = None) -> S
     with unit_of_work(session):
         for finding in raise_flags(session, registry, local_date(now), now=now):
             report.raised[finding.kind] = report.raised.get(finding.kind, 0) + 1
+    with unit_of_work(session):
+        report.expectations = refresh_expectations(session, registry, now)
     return report

@@ -207,14 +207,15 @@ def verify(
 
 @app.command()
 def scan() -> None:
-    """Close statutory windows that ran out unused (`lapse`) and raise flags. Safe to repeat."""
+    """Close statutory windows that ran out unused (`lapse`), raise flags, and keep each
+    regulator's expected time per stage for the application reads. Safe to repeat."""
     from casefile.scan import scan as run_scan
 
     with open_session() as session:
         report = run_scan(session, get_registry())
     raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
-              f"new flags: {raised}")
+              f"new flags: {raised}; expected times kept: {report.expectations}")
 
 
 if __name__ == "__main__":

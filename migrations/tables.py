@@ -6,6 +6,7 @@ from accounts.models import ApiKey, PageSessionRecord, RefreshToken, Throttle, U
 from deadlines.models import Deadline
 from fairtrack.idempotency import IdempotencyRecord
 from flags.models import Flag
+from oversight.models import StageExpectation
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, Event, StageInterval, StageVisit
@@ -16,5 +17,5 @@ __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "Event", "IdempotencyRecord", "RegistrySync", "RegulatorRecord",
-    "RegulatorRules", "StageInterval", "StageVisit", "User", "metadata",
+    "RegulatorRules", "StageExpectation", "StageInterval", "StageVisit", "User", "metadata",
 ]
