@@ -38,22 +38,28 @@ err = Console(stderr=True)
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: FAIRTRACK_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="Default: FAIRTRACK_PORT")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=64, help="Server processes (production: about one per core). Default: "
+        "FAIRTRACK_WORKERS")] = None,
 ) -> None:
     """Serve the web app and API."""
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("api.app:create_app", factory=True, **server_options(settings, host, port))
+    uvicorn.run("api.app:create_app", factory=True,
+                **server_options(settings, host, port, workers))
 
 
-def server_options(settings: Settings, host: str | None = None, port: int | None = None
-                   ) -> dict[str, Any]:
+def server_options(settings: Settings, host: str | None = None, port: int | None = None,
+                   workers: int | None = None) -> dict[str, Any]:
     """How `fairtrack serve` runs uvicorn. Its access log is off: it prints client addresses beside
     the pseudonymised events (the app logs each request with the address's pseudonym instead). Its
-    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only."""
+    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only. With
+    several workers each process has its own connection pool (sized by the db_pool_* settings)."""
     return {
         "host": host or settings.host,
         "port": port or settings.port,
+        "workers": workers or settings.workers,
         "log_level": settings.log_level,
         "log_config": logging_config(settings.log_level),
         "access_log": False,
