@@ -123,7 +123,7 @@ def main() -> None:
         [str(ROOT / ".venv/bin/fairtrack"), "serve", "--port", str(args.port), "--workers",
          str(args.workers)], env=env, cwd=ROOT)
     try:
-        for _ in range(120):
+        for _ in range(360):  # a busy machine starts workers slowly
             try:
                 if httpx.get(f"{base}/api/v1/health").status_code == 200:
                     break

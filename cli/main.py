@@ -60,6 +60,10 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
         "host": host or settings.host,
         "port": port or settings.port,
         "workers": workers or settings.workers,
+        # A worker answers the supervisor's health checks once started; its start (the registry,
+        # the pool) can take longer than uvicorn's 5 s on a busy machine, and a worker killed for
+        # it starts again, and again.
+        "timeout_worker_healthcheck": 60,
         "log_level": settings.log_level,
         "log_config": logging_config(settings.log_level),
         "access_log": False,
