@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from casefile.consequences import follow_event
 from casefile.documents import attached, draft_letter, keep_letter
-from deadlines.service import check_against_deadlines
+from deadlines.service import check_against_deadlines, open_deadlines
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.errors import VersionConflict
@@ -22,10 +22,11 @@ from workflow.append import append_event, start_log
 from workflow.models import Application, Event
 from workflow.schemas import ApplicationCreate, ApplicationView, EventRequest, EventView
 from workflow.service import (
+    Locked,
     check_board_order,
     check_dates,
     check_step,
-    load_application,
+    lock_application,
     new_application,
 )
 from workflow.views import application_view, event_view
@@ -55,26 +56,37 @@ def apply_event(
 ) -> tuple[Application, Event]:
     """Fire one trigger in the caller's transaction: lock the application (once), check the step,
     append it to the log, and follow it."""
-    application = load_application(session, actor, registry, reference, lock=True)
-    return step(session, actor, registry, application, request, now)
+    locked = lock_application(session, actor, registry, reference)
+    return step(session, actor, registry, locked.application, request, now, locked)
 
 
 def step(
     session: Session, actor: Actor, registry: Registry, application: Application,
-    request: EventRequest, now: datetime | None,
+    request: EventRequest, now: datetime | None, locked: Locked | None = None,
 ) -> tuple[Application, Event]:
-    """Check, append and follow one step on an application already locked by this transaction."""
+    """Check, append and follow one step on an application already locked by this transaction
+    (`locked`: with its open interval and visit, read with the lock).
+
+    Its open deadlines are read once, for the checks and for what the event sets off; nothing is
+    flushed before the deadlines are (one batch of writes), and the deadline flag rules decide on
+    the rows in memory."""
     now = now or utcnow()
     check_step(actor, application, registry, request)
     check_dates(request, now)
     check_board_order(session, application, request)
-    check_against_deadlines(session, application, request.trigger, request.payload(),
-                            local_date(request.occurred_at or now))
-    # A decision's letter is made first: its hash is part of what the event says.
-    letter = draft_letter(session, actor, registry, application, request, now)
-    event = append_event(session, actor, registry, application, request, now, attached(letter))
-    keep_letter(session, letter, event)
-    follow_event(session, registry, application, event)
+    assert application.id is not None
+    with session.no_autoflush:
+        deadlines = open_deadlines(session, application.id)
+        check_against_deadlines(session, application, request.trigger, request.payload(),
+                                local_date(request.occurred_at or now), deadlines)
+        # A decision's letter is made first: its hash is part of what the event says.
+        letter = draft_letter(session, actor, registry, application, request, now)
+        event = append_event(session, actor, registry, application, request, now,
+                             attached=attached(letter),
+                             current=locked.interval if locked else None,
+                             visit=locked.visit if locked else None)
+        follow_event(session, registry, application, event, deadlines)
+        keep_letter(session, letter, event)
     return application, event
 
 
@@ -113,12 +125,13 @@ def record_event(
     try:
         with unit_of_work(session):
             # Lock first, so that a retry racing its original waits and then finds its answer.
-            application = load_application(session, actor, registry, reference, lock=True)
+            locked = lock_application(session, actor, registry, reference)
             if idempotency_key and actor.user_id is not None:
                 earlier = recall(session, actor.user_id, idempotency_key, request_hash)
                 if earlier is not None:
                     return earlier.status_code, earlier.response
-            application, event = step(session, actor, registry, application, request, None)
+            application, event = step(session, actor, registry, locked.application, request,
+                                      None, locked)
             body = EventResult(
                 application=application_view(application, actor, registry), event=event_view(event)
             ).model_dump(mode="json")

@@ -4,16 +4,21 @@ raises, and what it tells the world (webhook deliveries, the applicant's email: 
 from sqlalchemy.orm import Session
 
 from casefile.notifications import notify_event
+from deadlines.models import Deadline
 from deadlines.service import record_deadlines
 from flags.service import raise_flags_after
 from regulators.registry import Registry
 from workflow.models import Application, Event
 
 
-def follow_event(session: Session, registry: Registry, application: Application, event: Event) -> None:
+def follow_event(
+    session: Session, registry: Registry, application: Application, event: Event,
+    open_deadlines: list[Deadline] | None = None,
+) -> None:
     """After the log has moved the state and the projections (workflow.append), in the same
-    transaction."""
-    record_deadlines(session, registry, application, event)
-    assert application.id is not None
-    raise_flags_after(session, registry, application.id, event)
+    transaction. `open_deadlines`: the application's open deadlines read before the event (the
+    write path reads them once, for the checks and for this); the deadline flag rules then decide
+    on the rows the event touched, in memory."""
+    touched = record_deadlines(session, registry, application, event, open_deadlines)
+    raise_flags_after(session, registry, application, event, touched)
     notify_event(session, application, event)

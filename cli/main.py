@@ -44,22 +44,32 @@ err = Console(stderr=True)
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: FAIRTRACK_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="Default: FAIRTRACK_PORT")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=64, help="Server processes (production: about one per core). Default: "
+        "FAIRTRACK_WORKERS")] = None,
 ) -> None:
     """Serve the web app and API."""
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("api.app:create_app", factory=True, **server_options(settings, host, port))
+    uvicorn.run("api.app:create_app", factory=True,
+                **server_options(settings, host, port, workers))
 
 
-def server_options(settings: Settings, host: str | None = None, port: int | None = None
-                   ) -> dict[str, Any]:
+def server_options(settings: Settings, host: str | None = None, port: int | None = None,
+                   workers: int | None = None) -> dict[str, Any]:
     """How `fairtrack serve` runs uvicorn. Its access log is off: it prints client addresses beside
     the pseudonymised events (the app logs each request with the address's pseudonym instead). Its
-    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only."""
+    own reading of X-Forwarded-For is off: the app believes it from `trusted_proxies` only. With
+    several workers each process has its own connection pool (sized by the db_pool_* settings)."""
     return {
         "host": host or settings.host,
         "port": port or settings.port,
+        "workers": workers or settings.workers,
+        # A worker answers the supervisor's health checks once started; its start (the registry,
+        # the pool) can take longer than uvicorn's 5 s on a busy machine, and a worker killed for
+        # it starts again, and again.
+        "timeout_worker_healthcheck": 60,
         "log_level": settings.log_level,
         "log_config": logging_config(settings.log_level),
         "access_log": False,
@@ -214,8 +224,9 @@ def verify(
 
 @app.command()
 def scan() -> None:
-    """Close statutory windows that ran out unused (`lapse`), raise flags and bring the timeliness
-    rollups up to date. Safe to repeat."""
+    """Close statutory windows that ran out unused (`lapse`), raise flags, queue reminders, bring
+    the timeliness rollups up to date and keep each regulator's expected time per stage for
+    the application reads. Safe to repeat."""
     from casefile.scan import scan as run_scan
 
     with open_session() as session:
@@ -223,7 +234,8 @@ def scan() -> None:
     raised = ", ".join(f"{kind} {n}" for kind, n in sorted(report.raised.items())) or "none"
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
               f"new flags: {raised}; reminders queued {report.reminders}; "
-              f"completed stage visits rolled up: {report.rolled_up}")
+              f"completed stage visits rolled up: {report.rolled_up}; "
+              f"expected times kept: {report.expectations}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -328,28 +328,41 @@ def follow_step(
     return opened
 
 
-def _open_rows(session: Session, application_id: int) -> list[Deadline]:
-    return list(session.scalars(
-        select(Deadline).where(
-            col(Deadline.application_id) == application_id, col(Deadline.status) == OPEN
-        ).order_by(col(Deadline.id))
-    ))
+_OPEN_ROWS = (
+    select(Deadline)
+    .where(col(Deadline.application_id) == bindparam("application_id"),
+           col(Deadline.status) == OPEN)
+    .order_by(col(Deadline.id))
+)
+
+
+def open_deadlines(session: Session, application_id: int) -> list[Deadline]:
+    """The application's open deadlines (one indexed read: the checks and the follow share it)."""
+    return list(session.scalars(_OPEN_ROWS, {"application_id": application_id}))
 
 
 def record_deadlines(
-    session: Session, registry: Registry, application: Application, event: Event
-) -> None:
-    """Close the deadlines the event ends and open those it starts (after the state has moved)."""
+    session: Session, registry: Registry, application: Application, event: Event,
+    open_rows: list[Deadline] | None = None,
+) -> list[Deadline]:
+    """Close the deadlines the event ends and open those it starts (after the state has moved).
+
+    `open_rows`: the application's open deadlines, read in this transaction before the event (else
+    read here). Returns every row the event touched or opened, stored: those still open, those it
+    closed, and the new ones (with their ids), for the flag rules to decide on.
+    """
     assert application.id is not None
-    rows = _open_rows(session, application.id)
+    rows = open_deadlines(session, application.id) if open_rows is None else open_rows
 
     def standard(stage: StandardStage) -> Standard:
         return standard_of(session, registry, application.regulator, application.rules_version,
                            stage)
 
-    session.add_all(follow_step(rows, event, application.id, application.facts(), standard,
-                                Deadline, application.regulator))
+    opened = follow_step(rows, event, application.id, application.facts(), standard, Deadline,
+                         application.regulator)
+    session.add_all(opened)
     session.flush()
+    return [*rows, *opened]
 
 
 def _conflict(message: str, row: AnyRow | None = None) -> DeadlineConflict:
@@ -361,13 +374,14 @@ def _conflict(message: str, row: AnyRow | None = None) -> DeadlineConflict:
 
 def check_against_deadlines(
     session: Session, application: Application, trigger: str, payload: dict[str, Any],
-    day: date,
+    day: date, open_rows: list[Deadline] | None = None,
 ) -> None:
     """Refuse, naming the deadline, a step the application's deadlines do not allow on `day`
     (Ontario): a lapse before a window has run out; an abandonment while the applicant has a window
-    open, or without a response deadline given and passed; an extension of no window."""
+    open, or without a response deadline given and passed; an extension of no window.
+    `open_rows`: the open deadlines read in this transaction (else read here)."""
     assert application.id is not None
-    rows = _open_rows(session, application.id)
+    rows = open_deadlines(session, application.id) if open_rows is None else open_rows
     mine = [r for r in rows if r.kind == STATUTORY_WINDOW and r.party == Clock.applicant.value]
     if trigger == LAPSE:
         running = [r for r in mine if r.due_on >= day]

@@ -26,9 +26,11 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(
-    url: str, *, lock_timeout_ms: int = 30_000, statement_timeout_ms: int = 0, **kwargs: Any
+    url: str, *, lock_timeout_ms: int = 30_000, statement_timeout_ms: int = 0,
+    pool_pre_ping: bool = True, **kwargs: Any
 ) -> Engine:
-    """An engine; the defaults suit the command line (long waits allowed, no statement limit)."""
+    """An engine; the defaults suit the command line (long waits allowed, no statement limit, a
+    connection tested before each use)."""
     if is_sqlite(url):
         connect_args = {"check_same_thread": False, "timeout": lock_timeout_ms / 1000}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
@@ -39,7 +41,8 @@ def make_engine(
     # Bounded waits: a lock not granted in time, or a statement running too long, is an error the
     # API answers with 503, instead of a request hanging on.
     options = f"-c lock_timeout={lock_timeout_ms} -c statement_timeout={statement_timeout_ms}"
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **kwargs)
+    return create_engine(url, pool_pre_ping=pool_pre_ping, connect_args={"options": options},
+                         **kwargs)
 
 
 def server_engine(settings: Settings) -> Engine:
@@ -48,6 +51,7 @@ def server_engine(settings: Settings) -> Engine:
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout_seconds,
+        "pool_recycle": settings.db_pool_recycle_seconds,
     }
     if make_url(settings.database_url).database in (None, "", ":memory:"):
         pool = {}  # an in-memory SQLite database lives in one connection: no pool to size
@@ -55,6 +59,7 @@ def server_engine(settings: Settings) -> Engine:
         settings.database_url,
         lock_timeout_ms=settings.db_lock_timeout_ms,
         statement_timeout_ms=settings.db_statement_timeout_ms,
+        pool_pre_ping=settings.db_pool_pre_ping,
         **pool,
     )
 

@@ -18,8 +18,18 @@ class Settings(BaseSettings):
     # threads the server runs sync routes on. A request that waits longer than the pool timeout for
     # a connection, or longer than the lock timeout for a row or table lock, or whose statement runs
     # longer than the statement timeout (PostgreSQL), is answered 503 with Retry-After.
+    # Sizes are per server process: `fairtrack serve --workers N` opens up to
+    # N * (db_pool_size + db_max_overflow) connections (keep it under PostgreSQL's max_connections).
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=30, ge=0)
+    # A pooled connection is tested with a round trip before each checkout when this is on; off
+    # (the default), a connection broken by a database restart fails one request, and the pool is
+    # then renewed. Connections older than db_pool_recycle_seconds are replaced.
+    db_pool_pre_ping: bool = False
+    db_pool_recycle_seconds: int = Field(default=1800, ge=-1)
+    # Server processes for `fairtrack serve` (uvicorn workers): 1 for development; in production
+    # about one per core (docs/performance.md).
+    workers: int = Field(default=1, ge=1, le=64)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     db_lock_timeout_ms: int = Field(default=5_000, ge=1)  # PostgreSQL lock_timeout; SQLite busy timeout
     db_statement_timeout_ms: int = Field(default=30_000, ge=0)  # PostgreSQL only; 0: none

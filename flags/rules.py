@@ -110,6 +110,65 @@ def _deadline_evidence(d: Deadline) -> dict[str, Any]:
             "project_default": d.is_default, "opened_by_event": d.opened_seq}
 
 
+def delay_finding(d: Deadline, regulator: str, today: date) -> Finding | None:
+    """An open stage past its service standard (SPEC 4), not counting a pause begun before due."""
+    if d.kind != SERVICE_STANDARD or d.status != "open" or not d.due_on < today:
+        return None
+    if d.paused_on is not None and d.paused_on <= d.due_on:
+        return None
+    until = min(today, d.paused_on or today)
+    business = d.counting == "project_business"
+    over = business_days_between(d.due_on, until) if business else (until - d.due_on).days
+    severity = next((s for share, s in DELAY_GRADES if over <= share * d.days), "high")
+    evidence = {**_deadline_evidence(d), "days_over": over, "as_of": today.isoformat()}
+    return Finding(d.application_id, regulator, "delay", f"deadline:{d.id}", severity, evidence)
+
+
+def statutory_limit_finding(d: Deadline, regulator: str, _: date) -> Finding | None:
+    """A statutory window acted on after its last day, or cut short by another party."""
+    if d.kind != STATUTORY_WINDOW or d.status not in ("late", "cut_short"):
+        return None
+    assert d.closed_on is not None
+    what = ("acted on after the window's last day" if d.status == "late"
+            else "ended by another party before the window's last day")
+    if d.status == "cut_short" and d.code == WindowKind.committee_submissions:
+        what = f"decided before the last day without a written waiver: {SUBMISSIONS_RULE}"
+    evidence = {**_deadline_evidence(d), "finding": what, "closed_on": d.closed_on.isoformat(),
+                "closed_by_event": d.closed_seq}
+    severity = "high" if d.status == "cut_short" else "medium"
+    return Finding(d.application_id, regulator, "statutory_limit", f"deadline:{d.id}", severity,
+                   evidence)
+
+
+def at_risk_finding(d: Deadline, regulator: str, today: date) -> Finding | None:
+    """An applicant's window or response deadline still open and closing within AT_RISK_DAYS."""
+    if (d.kind not in (STATUTORY_WINDOW, RESPONSE_DEADLINE) or d.party != Clock.applicant.value
+            or d.status != "open" or not today <= d.due_on <= today + timedelta(days=AT_RISK_DAYS)):
+        return None
+    left = (d.due_on - today).days
+    evidence = {**_deadline_evidence(d), "days_left": left, "as_of": today.isoformat(),
+                "warning_days": AT_RISK_DAYS}
+    return Finding(d.application_id, regulator, "deadline_at_risk", f"deadline:{d.id}",
+                   "high" if left <= URGENT_DAYS else "medium", evidence)
+
+
+# The rules on one deadline row: the SQL rules below pick their candidates in the database and
+# confirm them here; the write path runs these on the rows an event has just loaded, opened or
+# closed (flags.service.raise_flags_after), without a query.
+DeadlineRule = Callable[[Deadline, str, date], Finding | None]
+DEADLINE_RULES: dict[str, DeadlineRule] = {
+    "delay": delay_finding,
+    "statutory_limit": statutory_limit_finding,
+    "deadline_at_risk": at_risk_finding,
+}
+
+
+def _confirmed(session: Session, query: Select[Deadline, str], rule: DeadlineRule,
+               today: date) -> list[Finding]:
+    found = (rule(d, regulator, today) for d, regulator in session.execute(query))
+    return [f for f in found if f is not None]
+
+
 def delay(session: Session, _: Registry, today: date, application_id: int | None) -> list[Finding]:
     """An open stage past its service standard (SPEC 4), not counting a pause begun before due."""
     query = _deadlines(application_id, "delay", growing=True).where(
@@ -117,16 +176,7 @@ def delay(session: Session, _: Registry, today: date, application_id: int | None
         col(Deadline.due_on) < today,
         or_(col(Deadline.paused_on).is_(None), col(Deadline.paused_on) > col(Deadline.due_on)),
     )
-    found = []
-    for d, regulator in session.execute(query):
-        until = min(today, d.paused_on or today)
-        business = d.counting == "project_business"
-        over = business_days_between(d.due_on, until) if business else (until - d.due_on).days
-        severity = next((s for share, s in DELAY_GRADES if over <= share * d.days), "high")
-        evidence = {**_deadline_evidence(d), "days_over": over, "as_of": today.isoformat()}
-        found.append(Finding(d.application_id, regulator, "delay", f"deadline:{d.id}", severity,
-                             evidence))
-    return found
+    return _confirmed(session, query, delay_finding, today)
 
 
 def statutory_limit(
@@ -136,19 +186,7 @@ def statutory_limit(
     query = _deadlines(application_id, "statutory_limit").where(
         col(Deadline.kind) == STATUTORY_WINDOW, col(Deadline.status).in_(("late", "cut_short"))
     )
-    found = []
-    for d, regulator in session.execute(query):
-        assert d.closed_on is not None
-        what = ("acted on after the window's last day" if d.status == "late"
-                else "ended by another party before the window's last day")
-        if d.status == "cut_short" and d.code == WindowKind.committee_submissions:
-            what = f"decided before the last day without a written waiver: {SUBMISSIONS_RULE}"
-        evidence = {**_deadline_evidence(d), "finding": what, "closed_on": d.closed_on.isoformat(),
-                    "closed_by_event": d.closed_seq}
-        severity = "high" if d.status == "cut_short" else "medium"
-        found.append(Finding(d.application_id, regulator, "statutory_limit", f"deadline:{d.id}",
-                             severity, evidence))
-    return found
+    return _confirmed(session, query, statutory_limit_finding, today)
 
 
 def deadline_at_risk(
@@ -160,14 +198,7 @@ def deadline_at_risk(
         col(Deadline.party) == Clock.applicant.value, col(Deadline.status) == "open",
         col(Deadline.due_on) >= today, col(Deadline.due_on) <= today + timedelta(days=AT_RISK_DAYS),
     )
-    found = []
-    for d, regulator in session.execute(query):
-        left = (d.due_on - today).days
-        evidence = {**_deadline_evidence(d), "days_left": left, "as_of": today.isoformat(),
-                    "warning_days": AT_RISK_DAYS}
-        found.append(Finding(d.application_id, regulator, "deadline_at_risk", f"deadline:{d.id}",
-                             "high" if left <= URGENT_DAYS else "medium", evidence))
-    return found
+    return _confirmed(session, query, at_risk_finding, today)
 
 
 def _events(application_id: int | None, kind: str) -> Select[Event, str]:

@@ -1,5 +1,6 @@
 """Raising flags (idempotently) and triaging them: acknowledge, resolve with a note. Oversight only."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -10,11 +11,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import Actor
+from deadlines.models import Deadline
 from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from fairtrack.pagination import cut, id_cursor
 from flags.models import Flag
-from flags.rules import EVENT_CAN_RAISE, RULES, Finding
+from flags.rules import DEADLINE_RULES, EVENT_CAN_RAISE, RULES, Finding
 from i18n import msg
 from law.calendar import local_date
 from law.road import Role
@@ -43,6 +45,8 @@ def store_findings(session: Session, findings: list[Finding], now: datetime) -> 
     Returns the new ones. The unique occurrence key keeps a concurrent scan from raising twice.
     """
     new: list[Finding] = []
+    if not findings:
+        return new
     for start in range(0, len(findings), CHUNK):
         chunk = findings[start : start + CHUNK]
         # Only the flags these findings would repeat, by the unique key: not every flag the
@@ -94,16 +98,32 @@ def _any_event(_: Event) -> bool:
 
 
 def raise_flags_after(
-    session: Session, registry: Registry, application_id: int, event: Event, now: datetime | None = None
+    session: Session, registry: Registry, application: Application, event: Event,
+    deadlines: Sequence[Deadline] | None = None, now: datetime | None = None,
 ) -> list[Finding]:
-    """The write path: the rules this event can make true, for its application only."""
+    """The write path: the rules this event can make true, for its application only.
+
+    `deadlines` are the application's rows the event has just loaded, closed, paused or opened
+    (every open one among them): the deadline rules then decide on them in memory, without a
+    query. A deadline rule can only newly hold on such a row: a window ends late or cut short when
+    an event closes it, and only open rows are overdue or at risk. Without them (None) the rules
+    run as SQL, as the scan runs them.
+    """
+    assert application.id is not None
     today = local_date(event.recorded_at)
-    findings = [
-        finding
-        for kind, rule in RULES.items()
-        if EVENT_CAN_RAISE.get(kind, _any_event)(event)
-        for finding in rule(session, registry, today, application_id)
-    ]
+    findings: list[Finding] = []
+    for kind, rule in RULES.items():
+        if not EVENT_CAN_RAISE.get(kind, _any_event)(event):
+            continue
+        in_memory = DEADLINE_RULES.get(kind) if deadlines is not None else None
+        if in_memory is None:
+            findings += rule(session, registry, today, application.id)
+            continue
+        assert deadlines is not None
+        for row in deadlines:
+            finding = in_memory(row, application.regulator, today)
+            if finding is not None:
+                findings.append(finding)
     return store_findings(session, findings, now or utcnow())
 
 

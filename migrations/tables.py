@@ -13,7 +13,7 @@ from integrations.models import (
     OutboxMessage,
     WebhookSubscription,
 )
-from oversight.models import RollupWatermark, TimelinessRollup
+from oversight.models import RollupWatermark, StageExpectation, TimelinessRollup
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, DecisionLetter, Event, StageInterval, StageVisit
@@ -25,6 +25,6 @@ __all__ = [
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
-    "RegulatorRecord", "RegulatorRules", "RollupWatermark", "StageInterval", "StageVisit",
-    "TimelinessRollup", "User", "metadata",
+    "RegulatorRecord", "RegulatorRules", "RollupWatermark", "StageExpectation", "StageInterval",
+    "StageVisit", "TimelinessRollup", "User", "metadata",
 ]

@@ -1,4 +1,6 @@
-"""Rollups of completed stage visits: what the timeliness figures need, kept by the scan."""
+"""What the scan keeps so that reads do not recompute: rollups of completed stage visits (what the
+timeliness figures need) and the expected time at each regulator's stages (what every GET of an
+application shows)."""
 
 from datetime import date, datetime
 from typing import Any
@@ -47,3 +49,17 @@ class RollupWatermark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     last_id: int = 0
     refreshed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class StageExpectation(SQLModel, table=True):
+    """p50 and p80 of the calendar days of the visits to one regulator's stage completed in the
+    12 months before `computed_at` (oversight.expectations), as of the last scan."""
+
+    __tablename__ = "stage_expectations"
+
+    regulator: str = Field(primary_key=True, max_length=80)
+    stage: str = Field(primary_key=True, max_length=40)
+    visits: int
+    p50_calendar_days: float | None = None
+    p80_calendar_days: float | None = None
+    computed_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

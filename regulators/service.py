@@ -38,15 +38,30 @@ def rules_version_in_force(session: Session, registry: Registry, slug: str, on: 
     return max(in_force) if in_force else min(known)
 
 
+# A stored rules version never changes (regulators.sync refuses to rewrite one): its validated
+# document is kept per process, per database, once read. `forget_rules` empties it (a sync that
+# adds versions, or a test that empties the tables).
+_RULES: dict[tuple[str, str, int], Regulator] = {}
+
+
+def forget_rules() -> None:
+    _RULES.clear()
+
+
 def rules_of(session: Session, registry: Registry, slug: str, version: int) -> Regulator:
     """A regulator's rules as they were in `version` (the stored document, or the current file)."""
+    key = (session.get_bind().engine.url.render_as_string(), slug, version)
+    cached = _RULES.get(key)
+    if cached is not None:
+        return cached
     document = session.scalar(
         select(col(RegulatorRules.document)).where(
             col(RegulatorRules.regulator) == slug, col(RegulatorRules.version) == version
         )
     )
     if document is not None:
-        return Regulator.model_validate(without_retired_keys(document))
+        rules = _RULES[key] = Regulator.model_validate(without_retired_keys(document))
+        return rules
     current = registry.regulator(slug)
     if current is not None and current.rules_version == version:
         return current

@@ -21,6 +21,7 @@ from regulators.registry import (
     content_hash,
     document_of,
 )
+from regulators.service import forget_rules
 
 # Any constant will do: it only has to be the same for every process syncing this database.
 _SYNC_LOCK_KEY = 0x4654_5245_4753
@@ -142,6 +143,7 @@ def sync_registry(session: Session, registry: Registry, now: datetime | None = N
             document=documents[slug], loaded_at=now,
         ))
         report.rules_versions_added.append(f"{slug} v{regulator.rules_version}")
+        forget_rules()
     for slug, assessor in sorted(registry.assessors.items()):
         document = document_of(assessor)
         digest = content_hash(document)

@@ -21,6 +21,7 @@ from fairtrack.migrate import upgrade
 from fairtrack.settings import Settings, get_settings
 from migrations.tables import metadata
 from regulators.registry import Registry, get_registry
+from regulators.service import forget_rules
 from tests.support.road import Road
 
 POSTGRES_URL = os.environ.get(
@@ -96,6 +97,7 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions on a migrated, empty database; emptied again after the test."""
     yield make_sessionmaker(engine)
     _empty_tables(engine)
+    forget_rules()  # the rules documents read from the rows just deleted
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ from workflow.ledger import (
     visit_durations,
 )
 from workflow.machine import StepRefused, Walk, fire
-from workflow.models import Application, Event, StageInterval
+from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
 from workflow.visits import advance_visit, visit_of
 
@@ -109,17 +109,24 @@ def append_event(
     request: EventRequest,
     now: datetime,
     attached: dict[str, Any] | None = None,
+    current: StageInterval | None = None,
+    visit: StageVisit | None = None,
 ) -> Event:
     """Fire a checked request (workflow.service.check_step) on the locked application: append the
     chained event, move the state with a version guard, close the open interval and enter the next.
-    `attached` joins the payload under the hash: what the step produced (a letter's SHA-256)."""
+
+    `attached` joins the payload under the hash: what the step produced (a letter's SHA-256).
+    `current` and `visit`: the open interval and visit, if read with the lock
+    (workflow.service.lock_application); else read here. The rows are written at the caller's next
+    flush, in one batch with what the event sets off."""
     occurred_at = request.occurred_at or now
-    current = session.scalars(
-        select(StageInterval).where(
-            col(StageInterval.application_id) == application.id,
-            col(StageInterval.exited_at).is_(None),
-        )
-    ).one()
+    if current is None:
+        current = session.scalars(
+            select(StageInterval).where(
+                col(StageInterval.application_id) == application.id,
+                col(StageInterval.exited_at).is_(None),
+            )
+        ).one()
     if occurred_at > now:
         raise InvalidRequest("occurred_at is in the future", field="occurred_at")
     if occurred_at < current.entered_at:
@@ -175,6 +182,5 @@ def append_event(
     session.add(event)
     entered = _enter(application, event)
     session.add(entered)
-    advance_visit(session, current, entered)
-    session.flush()
+    advance_visit(session, current, entered, visit)
     return event

@@ -3,11 +3,12 @@ fire on it now, and every check a step must pass before it is appended (refusals
 allowed). Reads only: `workflow.append` writes."""
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
 from accounts.actor import Actor
@@ -30,7 +31,7 @@ from regulators.registry import Registry
 from regulators.service import rules_version_in_force
 from workflow.ledger import GENESIS_HASH
 from workflow.machine import allowed_triggers
-from workflow.models import MAX_APPLICATION_ID, Application, Event
+from workflow.models import MAX_APPLICATION_ID, Application, Event, StageInterval, StageVisit
 from workflow.policy import may_fire, visible_to
 from workflow.schemas import ApplicationCreate, EventRequest
 
@@ -113,6 +114,39 @@ def load_application(
     if application is None or application.reference != reference:
         raise NotFound(f"no application '{reference}'")
     return application
+
+
+@dataclass(frozen=True)
+class Locked:
+    """An application locked for a step, with its open stage interval and visit (read with it)."""
+
+    application: Application
+    interval: StageInterval | None
+    visit: StageVisit | None
+
+
+def lock_application(
+    session: Session, actor: Actor, registry: Registry, reference: str
+) -> Locked:
+    """The application if this caller may see it (else NotFound), its row locked, and the open
+    interval and visit the next event ends: one read (the lock is on the application's row only)."""
+    app_id = parse_reference(reference)
+    # Aliases: the caller's scope may ask about the application's intervals in a subquery
+    # (workflow.policy), which must not correlate with the open interval joined here.
+    interval, visit = aliased(StageInterval), aliased(StageVisit)
+    query = (
+        select(Application, interval, visit)
+        .outerjoin(interval, and_(col(interval.application_id) == col(Application.id),
+                                  col(interval.exited_at).is_(None)))
+        .outerjoin(visit, and_(col(visit.application_id) == col(Application.id),
+                               col(visit.exited_at).is_(None)))
+        .where(col(Application.id) == app_id, visible_to(actor, registry))
+        .with_for_update(of=Application)
+    )
+    row = session.execute(query).one_or_none()
+    if row is None or row[0].reference != reference:
+        raise NotFound(f"no application '{reference}'")
+    return Locked(*row)
 
 
 def get_application(

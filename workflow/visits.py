@@ -84,14 +84,18 @@ def visit_of(interval: StageInterval) -> StageVisit:
     )
 
 
-def advance_visit(session: Session, ended: StageInterval, entered: StageInterval) -> None:
-    """Add the interval just ended to its open visit; close the visit if `entered` leaves its stage."""
-    visit = session.scalars(
-        select(StageVisit).where(
-            col(StageVisit.application_id) == ended.application_id,
-            col(StageVisit.exited_at).is_(None),
-        )
-    ).one()
+def advance_visit(
+    session: Session, ended: StageInterval, entered: StageInterval, visit: StageVisit | None = None
+) -> None:
+    """Add the interval just ended to its open visit (`visit`, if already read); close the visit if
+    `entered` leaves its stage."""
+    if visit is None:
+        visit = session.scalars(
+            select(StageVisit).where(
+                col(StageVisit.application_id) == ended.application_id,
+                col(StageVisit.exited_at).is_(None),
+            )
+        ).one()
     _add_stay(visit, ended.clock, ended.calendar_days or 0, ended.business_days or 0,
               ended.recorded_business_days or 0)
     if entered.stage != visit.stage:

@@ -1,5 +1,6 @@
 """The benchmarks still run: each script on a tiny workload, checking what it prints, never its speed."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,14 +22,20 @@ def run_script(*args: str) -> str:
 
 def test_transitions_benchmark_reports_domain_against_raw_sql(backend: str) -> None:
     out = run_script(
-        "bench/transitions.py", "--transitions", "30", "--backends", backend,
+        "bench/transitions.py", "--transitions", "30", "--rounds", "2", "--backends", backend,
         "--postgres-url", POSTGRES_URL,
     )
     header, row = out.strip().splitlines()[-2:]
-    assert "domain / raw" in header
-    name, raw_per_second, domain_per_second, ratio = row.split()
-    assert name == backend
-    assert float(raw_per_second) > 0 and float(domain_per_second) > 0 and float(ratio) > 0
+    assert "domain / raw" in header and "statements/event" in header
+    # backend, then raw/s, domain/s and their ratio, each "median (lowest-highest)", then the
+    # statements per transition of each
+    match = re.fullmatch(r"(\w+)\s+" + r"\s+".join([r"([\d.]+) \(([\d.]+)-([\d.]+)\)"] * 3)
+                         + r"\s+([\d.]+) / ([\d.]+)", row.strip())
+    assert match is not None, row
+    assert match.group(1) == backend
+    raw, domain, ratio = (float(match.group(i)) for i in (2, 5, 8))
+    assert raw > 0 and domain > 0 and ratio > 0
+    assert float(match.group(12)) > 0
 
 
 def test_oversight_benchmark_reports_every_figure_against_a_count(backend: str) -> None:
