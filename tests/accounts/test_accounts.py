@@ -39,7 +39,8 @@ PUBLIC = {
     ("GET", "/api/v1/deadlines/calculate"),
 }
 PATH_VALUES = {"reference": "FT-2026-000001", "slug": "cno", "version": "1", "flag_id": "1",
-               "key_id": "1", "user_id": "1"}
+               "key_id": "1", "user_id": "1", "job_id": "1", "subscription_id": "1",
+               "delivery_id": "1"}
 NEW_PASSWORD = "a-long-and-new-password-2026"
 
 
