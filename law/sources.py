@@ -202,6 +202,11 @@ SOURCES: tuple[Source, ...] = (
         "account reads the pages in.", "read",
     ),
     Source(
+        "RFC 4180", "Common Format and MIME Type for Comma-Separated Values (CSV) Files", "RFC 4180",
+        Kind.standard, "https://www.rfc-editor.org/rfc/rfc4180", ("RFC 4180",),
+        "How every CSV export is written: CRLF line ends, quoted fields, a header line.", "read",
+    ),
+    Source(
         "AODA", "Accessibility for Ontarians with Disabilities Act, 2005", "S.O. 2005, c. 11",
         Kind.statute, f"{ONTARIO_LAWS}/statute/05a11",
         ("Accessibility for Ontarians with Disabilities Act, 2005",

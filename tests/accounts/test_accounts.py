@@ -40,7 +40,8 @@ PUBLIC = {
 }
 PATH_VALUES = {"reference": "FT-2026-000001", "slug": "cno", "version": "1", "flag_id": "1",
                "key_id": "1", "user_id": "1", "job_id": "1", "subscription_id": "1",
-               "delivery_id": "1"}
+               "delivery_id": "1", "seq": "1", "year": "2026", "kind": "events",
+               "regulator": "cno"}
 NEW_PASSWORD = "a-long-and-new-password-2026"
 
 

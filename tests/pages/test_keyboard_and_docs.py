@@ -81,7 +81,7 @@ def test_the_api_documentation_works_offline(watched: Watched, site: str) -> Non
 
     page = watched.page
     page.goto(f"{site}/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("FairTrack")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("FairTrack", timeout=20_000)
     expect(page.locator(".opblock").first).to_be_visible()
     page.goto(f"{site}/redoc")
     expect(page.locator("redoc h1").first).to_contain_text("FairTrack", timeout=20_000)
