@@ -23,7 +23,7 @@ from api.pages.application_view import (
 )
 from api.pages.forms import form_text
 from api.pages.rendering import ApplicantVisitor, CheckedApplicant, Visitor
-from api.pages.steps import StepAnswers
+from api.pages.steps import StepAnswers, refusal_beside_field
 from casefile import applications as units
 from casefile.detail import application_file, dashboard, open_applications_like
 from casefile.documents import letter_pdf, letters_of
@@ -251,15 +251,12 @@ def _refused_step(
 ) -> Response:
     """The step's form again, the refusal beside the field it names (else above the form)."""
     t = visitor.t
-    message = t.say(error.message)
-    if isinstance(error, VersionConflict):
-        message = t.gettext("Your application changed since you opened this page. Check it again "
-                            "before you go on.")
-    field = error.details.get("field")
-    where = field if isinstance(field, str) and field in form.fields else "_form"
+    errors = refusal_beside_field(
+        t, error, form, t.gettext("Your application changed since you opened this page. Check it "
+                                  "again before you go on."))
     try:
         return _step_page(visitor, session, registry, reference, trigger, "pages/step.html",
-                          answers, status=error.status_code, errors={where: message})
+                          answers, status=error.status_code, errors=errors)
     except InvalidTrigger:  # the step is no longer possible at all: back to the application
         raise error from None
 

@@ -25,7 +25,7 @@ from api.pages.application_view import (
 )
 from api.pages.forms import form_text
 from api.pages.rendering import CheckedStaff, StaffVisitor, Visitor
-from api.pages.steps import SENT_BY, StepAnswers
+from api.pages.steps import SENT_BY, StepAnswers, refusal_beside_field
 from casefile import applications as units
 from casefile.detail import ApplicationFile, application_file
 from casefile.queue import AGES, QueueFilter, work_queue
@@ -291,16 +291,12 @@ def _refused(
     error: DomainError, answers: StepAnswers, form: StepForm,
 ) -> Response:
     t = visitor.t
-    message = t.say(error.message)
-    if isinstance(error, VersionConflict):
-        message = t.gettext("The application changed since you opened this page. Check it again "
-                            "before you go on.")
-    field = error.details.get("field")
-    where = field if isinstance(field, str) and (field in form.fields or field == "outcome") \
-        else "_form"
+    errors = refusal_beside_field(
+        t, error, form, t.gettext("The application changed since you opened this page. Check it "
+                                  "again before you go on."), also=("outcome",))
     try:
         return _step_page(visitor, session, registry, reference, trigger, "pages/staff_step.html",
-                          answers, status=error.status_code, errors={where: message})
+                          answers, status=error.status_code, errors=errors)
     except InvalidTrigger:
         raise error from None
 

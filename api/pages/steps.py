@@ -11,6 +11,7 @@ from datetime import date
 from api.pages.application_view import StepForm
 from api.pages.forms import form_text
 from fairtrack.columns import utcnow
+from fairtrack.errors import DomainError, VersionConflict
 from i18n import Translator
 from i18n.messages import N_
 from law.calendar import local_date
@@ -151,3 +152,15 @@ class StepAnswers:
             alternatives_accepted=yes_no("alternatives_accepted"),
             consent_to_conditions=yes_no("consent_to_conditions"),
         )
+
+
+def refusal_beside_field(
+    t: Translator, error: DomainError, form: StepForm, changed: str, also: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """Where a refused step's message goes on its form again: beside the field the refusal names
+    (a field of the form, or one of `also`), else above the form. A version conflict says the file
+    changed since the page was opened (`changed`, in the caller's words)."""
+    message = changed if isinstance(error, VersionConflict) else t.say(error.message)
+    field = error.details.get("field")
+    where = field if isinstance(field, str) and (field in form.fields or field in also) else "_form"
+    return {where: message}
