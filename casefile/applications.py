@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from casefile.consequences import follow_event
 from casefile.documents import attached, draft_letter, keep_letter
-from deadlines.service import check_against_deadlines, open_deadlines
+from deadlines.service import check_against_deadlines
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.errors import VersionConflict
 from fairtrack.idempotency import fingerprint, recall, remember
+from flags.service import open_deadlines_and_flags
+from integrations.outbox import SUBSCRIBED
 from law.calendar import local_date
 from regulators.registry import Registry
 from workflow.append import append_event, start_log
@@ -56,7 +58,7 @@ def apply_event(
 ) -> tuple[Application, Event]:
     """Fire one trigger in the caller's transaction: lock the application (once), check the step,
     append it to the log, and follow it."""
-    locked = lock_application(session, actor, registry, reference)
+    locked = lock_application(session, actor, registry, reference, SUBSCRIBED)
     return step(session, actor, registry, locked.application, request, now, locked)
 
 
@@ -67,16 +69,16 @@ def step(
     """Check, append and follow one step on an application already locked by this transaction
     (`locked`: with its open interval and visit, read with the lock).
 
-    Its open deadlines are read once, for the checks and for what the event sets off; nothing is
-    flushed before the deadlines are (one batch of writes), and the deadline flag rules decide on
-    the rows in memory."""
+    Its open deadlines are read once, with the flags raised on them, for the checks and for what
+    the event sets off; the deadline flag rules decide on the rows in memory, and every row is
+    written by one Core statement compiled once (fairtrack.rows), not by the ORM's flush."""
     now = now or utcnow()
     check_step(actor, application, registry, request)
     check_dates(request, now)
     check_board_order(session, application, request)
     assert application.id is not None
     with session.no_autoflush:
-        deadlines = open_deadlines(session, application.id)
+        deadlines, flagged = open_deadlines_and_flags(session, application.id)
         check_against_deadlines(session, application, request.trigger, request.payload(),
                                 local_date(request.occurred_at or now), deadlines)
         # A decision's letter is made first: its hash is part of what the event says.
@@ -85,7 +87,8 @@ def step(
                              attached=attached(letter),
                              current=locked.interval if locked else None,
                              visit=locked.visit if locked else None)
-        follow_event(session, registry, application, event, deadlines)
+        follow_event(session, registry, application, event, deadlines, flagged,
+                     bool(locked.also) if locked and locked.also is not None else None)
         keep_letter(session, letter, event)
     return application, event
 
@@ -125,7 +128,7 @@ def record_event(
     try:
         with unit_of_work(session):
             # Lock first, so that a retry racing its original waits and then finds its answer.
-            locked = lock_application(session, actor, registry, reference)
+            locked = lock_application(session, actor, registry, reference, SUBSCRIBED)
             if idempotency_key and actor.user_id is not None:
                 earlier = recall(session, actor.user_id, idempotency_key, request_hash)
                 if earlier is not None:

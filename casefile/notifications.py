@@ -45,10 +45,15 @@ def opened_for_applicant(session: Session, application_id: int, seq: int) -> lis
     ))
 
 
-def notify_event(session: Session, application: Application, event: Event) -> None:
-    """After the deadlines have followed the event (casefile.consequences), same transaction."""
+def notify_event(
+    session: Session, application: Application, event: Event, subscribed: bool | None = None
+) -> None:
+    """After the deadlines have followed the event (casefile.consequences), same transaction.
+    `subscribed` False: no active webhook for the application's organizations (read with the
+    lock in this transaction), so none is read again."""
     assert application.id is not None
-    queue_webhooks(session, application, event, event.recorded_at)
+    if subscribed is not False:
+        queue_webhooks(session, application, event, event.recorded_at)
     if not tells_applicant(event):
         return
     applicant = session.get(User, application.applicant_id)

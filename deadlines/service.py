@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from deadlines.models import Deadline
 from fairtrack.errors import DeadlineConflict, InvalidRequest, NotFound
+from fairtrack.rows import insert_row, update_row
 from i18n import msg
 from law.calendar import add_business_days, business_days_between, local_date
 from law.road import (
@@ -360,8 +361,11 @@ def record_deadlines(
 
     opened = follow_step(rows, event, application.id, application.facts(), standard, Deadline,
                          application.regulator)
-    session.add_all(opened)
-    session.flush()
+    # Core statements, not a flush: each changed row by its id, each new one with its id back.
+    for row in rows:
+        update_row(session, row)
+    for row in opened:
+        insert_row(session, row)
     return [*rows, *opened]
 
 

@@ -1,10 +1,11 @@
 """Raising flags (idempotently) and triaging them: acknowledge, resolve with a note. Oversight only."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true, tuple_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -12,11 +13,12 @@ from sqlmodel import col
 
 from accounts.actor import Actor
 from deadlines.models import Deadline
+from deadlines.service import OPEN
 from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from fairtrack.pagination import cut, id_cursor
 from flags.models import Flag
-from flags.rules import DEADLINE_RULES, EVENT_CAN_RAISE, RULES, Finding
+from flags.rules import DEADLINE_OCCURRENCE, DEADLINE_RULES, EVENT_CAN_RAISE, RULES, Finding
 from i18n import msg
 from law.calendar import local_date
 from law.road import Role
@@ -35,14 +37,63 @@ class FlagStateConflict(DomainError):
     code = "flag_state_conflict"
 
 
-def _insert(session: Session) -> Any:
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+# Built once (the write path runs them after most events): the flags these findings would repeat,
+# by their unique key, and the insert that leaves a flag raised meanwhile alone.
+_EXISTING = select(Flag).where(
+    tuple_(col(Flag.application_id), col(Flag.kind), col(Flag.occurrence)).in_(
+        bindparam("keys", expanding=True)))
+_INSERTS = {
+    name: make(Flag).on_conflict_do_nothing(index_elements=["application_id", "kind", "occurrence"])
+    for name, make in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
-def store_findings(session: Session, findings: list[Finding], now: datetime) -> list[Finding]:
+FlagKey = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class KnownFlags:
+    """Every flag raised on some occurrences (e.g. an application's open deadlines), read with
+    them: findings about those need no read of the flags."""
+
+    occurrences: frozenset[tuple[int, str]]  # (application id, occurrence)
+    flags: dict[FlagKey, Flag]
+
+
+_OPEN_DEADLINES_AND_FLAGS = (
+    select(Deadline, Flag)
+    .outerjoin(Flag, and_(col(Flag.application_id) == col(Deadline.application_id),
+                          col(Flag.occurrence) == DEADLINE_OCCURRENCE))
+    .where(col(Deadline.application_id) == bindparam("application_id"),
+           col(Deadline.status) == OPEN)
+    .order_by(col(Deadline.id), col(Flag.id))
+)
+
+
+def open_deadlines_and_flags(
+    session: Session, application_id: int
+) -> tuple[list[Deadline], KnownFlags]:
+    """The application's open deadlines (as deadlines.service.open_deadlines) and every flag raised
+    on them, in one read: the write path's checks, its follow and its deadline flag rules share it."""
+    rows: list[Deadline] = []
+    flags: dict[FlagKey, Flag] = {}
+    for deadline, flag in session.execute(_OPEN_DEADLINES_AND_FLAGS,
+                                          {"application_id": application_id}):
+        if not rows or rows[-1] is not deadline:
+            rows.append(deadline)
+        if flag is not None:
+            flags[(flag.application_id, flag.kind, flag.occurrence)] = flag
+    occurrences = frozenset((application_id, f"deadline:{row.id}") for row in rows)
+    return rows, KnownFlags(occurrences, flags)
+
+
+def store_findings(
+    session: Session, findings: list[Finding], now: datetime, known: KnownFlags | None = None,
+) -> list[Finding]:
     """Insert the findings not raised before; raise an unresolved flag's severity if it grew.
 
     Returns the new ones. The unique occurrence key keeps a concurrent scan from raising twice.
+    `known`: the flags of some occurrences, read already (not read again).
     """
     new: list[Finding] = []
     if not findings:
@@ -51,12 +102,14 @@ def store_findings(session: Session, findings: list[Finding], now: datetime) -> 
         chunk = findings[start : start + CHUNK]
         # Only the flags these findings would repeat, by the unique key: not every flag the
         # applications ever had.
-        keys = {(f.application_id, f.kind, f.occurrence) for f in chunk}
-        key = tuple_(col(Flag.application_id), col(Flag.kind), col(Flag.occurrence))
-        existing = {
-            (flag.application_id, flag.kind, flag.occurrence): flag
-            for flag in session.scalars(select(Flag).where(key.in_(keys)))
-        }
+        keys = sorted({(f.application_id, f.kind, f.occurrence) for f in chunk
+                       if known is None or (f.application_id, f.occurrence) not in known.occurrences})
+        existing = dict(known.flags) if known is not None else {}
+        if keys:
+            existing |= {
+                (flag.application_id, flag.kind, flag.occurrence): flag
+                for flag in session.scalars(_EXISTING, {"keys": keys})
+            }
         rows = []
         for finding in chunk:
             flag = existing.get((finding.application_id, finding.kind, finding.occurrence))
@@ -73,10 +126,7 @@ def store_findings(session: Session, findings: list[Finding], now: datetime) -> 
             ):
                 flag.severity, flag.evidence = finding.severity, finding.evidence
         if rows:
-            statement = _insert(session)(Flag).on_conflict_do_nothing(
-                index_elements=["application_id", "kind", "occurrence"]
-            )
-            session.execute(statement, rows)
+            session.execute(_INSERTS[session.get_bind().dialect.name], rows)
     session.flush()
     return new
 
@@ -99,7 +149,8 @@ def _any_event(_: Event) -> bool:
 
 def raise_flags_after(
     session: Session, registry: Registry, application: Application, event: Event,
-    deadlines: Sequence[Deadline] | None = None, now: datetime | None = None,
+    deadlines: Sequence[Deadline] | None = None, known: KnownFlags | None = None,
+    now: datetime | None = None,
 ) -> list[Finding]:
     """The write path: the rules this event can make true, for its application only.
 
@@ -107,7 +158,8 @@ def raise_flags_after(
     (every open one among them): the deadline rules then decide on them in memory, without a
     query. A deadline rule can only newly hold on such a row: a window ends late or cut short when
     an event closes it, and only open rows are overdue or at risk. Without them (None) the rules
-    run as SQL, as the scan runs them.
+    run as SQL, as the scan runs them. `known`: the flags on the open deadlines, read with them
+    (open_deadlines_and_flags); a deadline the event opened has none yet.
     """
     assert application.id is not None
     today = local_date(event.recorded_at)
@@ -124,7 +176,10 @@ def raise_flags_after(
             finding = in_memory(row, application.regulator, today)
             if finding is not None:
                 findings.append(finding)
-    return store_findings(session, findings, now or utcnow())
+    if known is not None and deadlines is not None:
+        opened = {(application.id, f"deadline:{row.id}") for row in deadlines} - known.occurrences
+        known = KnownFlags(known.occurrences | opened, known.flags)
+    return store_findings(session, findings, now or utcnow(), known)
 
 
 def _scope(actor: Actor) -> ColumnElement[bool]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -50,14 +50,27 @@ def event_document(application: Application, event: Event) -> dict[str, Any]:
     }
 
 
+# Built once: the write path reads it after every event.
+_SUBSCRIPTIONS = select(WebhookSubscription).where(
+    col(WebhookSubscription.organization).in_(bindparam("organizations", expanding=True)),
+    col(WebhookSubscription.active).is_(True),
+).order_by(col(WebhookSubscription.id))
+
+
+# Whether the application's organizations (organizations_of) have an active webhook: a column the
+# write path reads with its lock (workflow.service.lock_application), so that an event on an
+# application nobody subscribed to reads no subscriptions.
+SUBSCRIBED = exists().where(
+    col(WebhookSubscription.organization).in_([col(Application.regulator),
+                                               col(Application.assessor)]),
+    col(WebhookSubscription.active).is_(True),
+).label("subscribed")
+
+
 def queue_webhooks(session: Session, application: Application, event: Event, now: datetime) -> int:
     """One delivery per active subscription of the application's organizations that wants it."""
-    subscriptions = session.scalars(
-        select(WebhookSubscription).where(
-            col(WebhookSubscription.organization).in_(organizations_of(application)),
-            col(WebhookSubscription.active).is_(True),
-        ).order_by(col(WebhookSubscription.id))
-    ).all()
+    subscriptions = session.scalars(_SUBSCRIPTIONS, {"organizations": organizations_of(application)}
+                                    ).all()
     wanted = [s for s in subscriptions if not s.triggers or event.trigger in s.triggers]
     if not wanted:
         return 0

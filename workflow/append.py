@@ -8,13 +8,14 @@ nothing writes an event without what an event sets off (deadlines, flags).
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest, InvalidTrigger, VersionConflict
+from fairtrack.rows import insert_row, update_row, update_where
 from law.calendar import local_date
 from law.road import CREATE_TRIGGER, FIXES_RULES_VERSION, INITIAL_STATE, STATE_INFO, Fact
 from regulators.registry import Registry
@@ -30,6 +31,8 @@ from workflow.machine import StepRefused, Walk, fire
 from workflow.models import Application, Event, StageInterval, StageVisit
 from workflow.schemas import EventRequest
 from workflow.visits import advance_visit, visit_of
+
+APPLICATIONS: Table = Application.__table__  # type: ignore[attr-defined]
 
 
 def _new_event(
@@ -117,8 +120,8 @@ def append_event(
 
     `attached` joins the payload under the hash: what the step produced (a letter's SHA-256).
     `current` and `visit`: the open interval and visit, if read with the lock
-    (workflow.service.lock_application); else read here. The rows are written at the caller's next
-    flush, in one batch with what the event sets off."""
+    (workflow.service.lock_application); else read here. The rows are written now, each by one Core
+    statement compiled once (fairtrack.rows), not by the ORM's unit of work."""
     occurred_at = request.occurred_at or now
     if current is None:
         current = session.scalars(
@@ -166,21 +169,17 @@ def append_event(
         "updated_at": now,
         **changes,
     }
-    moved = session.execute(
-        update(Application)
-        .where(col(Application.id) == application.id, col(Application.version) == application.version)
-        .values(**moved_to)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if update_where(session, APPLICATIONS, moved_to,
+                    {"id": application.id, "version": application.version}) != 1:
         raise VersionConflict("the application changed meanwhile; read it again and retry")
     for name, value in moved_to.items():  # what the UPDATE wrote, without reading it back
         set_committed_value(application, name, value)
+    insert_row(session, event)
     current.exited_at = occurred_at
     current.calendar_days, current.business_days = visit_durations(current.entered_at, occurred_at)
     current.recorded_business_days = recorded_business_days(current.recorded_at, now)
-    session.add(event)
+    update_row(session, current)
     entered = _enter(application, event)
-    session.add(entered)
+    insert_row(session, entered)
     advance_visit(session, current, entered, visit)
     return event

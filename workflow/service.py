@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -123,27 +123,60 @@ class Locked:
     application: Application
     interval: StageInterval | None
     visit: StageVisit | None
+    also: Any = None  # the value of the caller's `also` column, read with the lock
 
 
-def lock_application(
-    session: Session, actor: Actor, registry: Registry, reference: str
-) -> Locked:
-    """The application if this caller may see it (else NotFound), its row locked, and the open
-    interval and visit the next event ends: one read (the lock is on the application's row only)."""
-    app_id = parse_reference(reference)
+def _lock_query() -> Select[tuple[Application, StageInterval, StageVisit]]:
     # Aliases: the caller's scope may ask about the application's intervals in a subquery
     # (workflow.policy), which must not correlate with the open interval joined here.
     interval, visit = aliased(StageInterval), aliased(StageVisit)
-    query = (
+    return (
         select(Application, interval, visit)
         .outerjoin(interval, and_(col(interval.application_id) == col(Application.id),
                                   col(interval.exited_at).is_(None)))
         .outerjoin(visit, and_(col(visit.application_id) == col(Application.id),
                                col(visit.exited_at).is_(None)))
-        .where(col(Application.id) == app_id, visible_to(actor, registry))
+        .where(col(Application.id) == bindparam("app_id"))
         .with_for_update(of=Application)
     )
-    row = session.execute(query).one_or_none()
+
+
+# Built once: building it (the aliases' columns) cost more than running it. The scopes most
+# callers have take their value as a parameter, so their statement is built once too (per extra
+# column a caller reads with the lock).
+_LOCK = _lock_query()
+_SCOPES: dict[Role, Any] = {Role.applicant: Application.applicant_id,
+                            Role.regulator: Application.regulator}
+_LOCKS: dict[tuple[Role | None, Any], Any] = {}
+
+
+def _lock_statement(
+    actor: Actor, registry: Registry, also: ColumnElement[Any] | None
+) -> tuple[Any, dict[str, Any]]:
+    """The locking read in this caller's scope (workflow.policy.visible_to) and its parameters."""
+    scope = actor.user_id if actor.role is Role.applicant else actor.organization
+    column = _SCOPES.get(actor.role)
+    if column is None or scope is None:
+        statement = _LOCK.where(visible_to(actor, registry))
+        return (statement if also is None else statement.add_columns(also)), {}
+    statement = _LOCKS.get((actor.role, also))
+    if statement is None:
+        statement = _LOCK.where(col(column) == bindparam("scope"))
+        statement = _LOCKS[(actor.role, also)] = (
+            statement if also is None else statement.add_columns(also))
+    return statement, {"scope": scope}
+
+
+def lock_application(
+    session: Session, actor: Actor, registry: Registry, reference: str,
+    also: ColumnElement[Any] | None = None,
+) -> Locked:
+    """The application if this caller may see it (else NotFound), its row locked, and the open
+    interval and visit the next event ends: one read (the lock is on the application's row only).
+    `also`: a column on the application the caller reads with it (built once, e.g. an EXISTS)."""
+    app_id = parse_reference(reference)
+    statement, params = _lock_statement(actor, registry, also)
+    row = session.execute(statement, {"app_id": app_id, **params}).one_or_none()
     if row is None or row[0].reference != reference:
         raise NotFound(f"no application '{reference}'")
     return Locked(*row)

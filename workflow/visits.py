@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from fairtrack.rows import insert_row, update_row
 from law.calendar import local_date
 from law.road import Clock
 from workflow.models import StageInterval, StageVisit
@@ -88,7 +89,7 @@ def advance_visit(
     session: Session, ended: StageInterval, entered: StageInterval, visit: StageVisit | None = None
 ) -> None:
     """Add the interval just ended to its open visit (`visit`, if already read); close the visit if
-    `entered` leaves its stage."""
+    `entered` leaves its stage. Written now, by Core statements (fairtrack.rows)."""
     if visit is None:
         visit = session.scalars(
             select(StageVisit).where(
@@ -98,6 +99,9 @@ def advance_visit(
         ).one()
     _add_stay(visit, ended.clock, ended.calendar_days or 0, ended.business_days or 0,
               ended.recorded_business_days or 0)
-    if entered.stage != visit.stage:
+    leaves = entered.stage != visit.stage
+    if leaves:
         _close(visit, entered.entered_at)
-        session.add(visit_of(entered))
+    update_row(session, visit)
+    if leaves:
+        insert_row(session, visit_of(entered))

@@ -18,13 +18,15 @@ from tests.support.road import Road
 from workflow.schemas import EventRequest
 
 # The write path's statements for a step that pauses the regulator's standard: two reads (the lock,
-# with the open interval and visit; the open deadlines) and five writes (the application, the
-# event, the interval closed and the next opened, the standard paused), and one read of the
-# organizations' webhook subscriptions for the transactional outbox (issue 15; a step the applicant
-# is told of adds the applicant's account and the email's outbox row). (Before issue 11: 15.)
-EVENT_STATEMENTS = 8
+# with the open interval and visit and whether the organizations have an active webhook; the open
+# deadlines with the flags raised on them) and five writes (the application, the event, the
+# interval closed and the next opened, the standard paused), each a Core statement compiled once.
+# A subscribed organization adds the read of its subscriptions and the outbox rows (issue 15); a
+# step the applicant is told of adds the applicant's account and the email's outbox row.
+# (Before issue 11: 15; before issue 11w: 8, with the subscriptions and the flags read apart.)
+EVENT_STATEMENTS = 7
 # Over HTTP, the caller's account too.
-HTTP_EVENT_STATEMENTS = 9
+HTTP_EVENT_STATEMENTS = 8
 # A read: the caller, the application, its intervals, its deadlines, its stage's kept expected
 # time and its place in the queue.
 GET_STATEMENTS = 6

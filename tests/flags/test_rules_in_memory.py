@@ -28,7 +28,7 @@ from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from flags.models import Flag
 from flags.rules import DEADLINE_RULES, RULES, Finding
-from flags.service import raise_flags_after
+from flags.service import KnownFlags, raise_flags_after
 from law.calendar import TORONTO, local_date
 from law.road import INITIAL_STATE, REQUIREMENT_CODES, TRIGGER_ROLES
 from regulators.registry import Registry
@@ -106,11 +106,13 @@ def test_in_memory_deadline_rules_equal_the_sql_rules_on_random_histories(
     assert memory.id is not None and twin.id is not None
 
     def sql_for_the_twin(session: Session, registry: Registry, application: Application,
-                         event: Event, deadlines: list[Deadline] | None = None) -> Any:
-        """The twin's flags by the SQL rules (as before the write path decided in memory)."""
+                         event: Event, deadlines: list[Deadline] | None = None,
+                         known: KnownFlags | None = None) -> Any:
+        """The twin's flags by the SQL rules (as before the write path decided in memory, and read
+        the flags again)."""
         if application.id == twin.id:
-            deadlines = None
-        return raise_flags_after(session, registry, application, event, deadlines)
+            deadlines, known = None, None
+        return raise_flags_after(session, registry, application, event, deadlines, known)
 
     monkeypatch.setattr(casefile.consequences, "raise_flags_after", sql_for_the_twin)
     model = Walk(INITIAL_STATE, memory.facts())
