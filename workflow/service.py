@@ -126,7 +126,7 @@ class Locked:
     also: Any = None  # the value of the caller's `also` column, read with the lock
 
 
-def _lock_query() -> Select[tuple[Application, StageInterval, StageVisit]]:
+def _lock_query() -> Select[Application, StageInterval, StageVisit]:
     # Aliases: the caller's scope may ask about the application's intervals in a subquery
     # (workflow.policy), which must not correlate with the open interval joined here.
     interval, visit = aliased(StageInterval), aliased(StageVisit)
@@ -157,13 +157,13 @@ def _lock_statement(
     scope = actor.user_id if actor.role is Role.applicant else actor.organization
     column = _SCOPES.get(actor.role)
     if column is None or scope is None:
-        statement = _LOCK.where(visible_to(actor, registry))
-        return (statement if also is None else statement.add_columns(also)), {}
+        scoped = _LOCK.where(visible_to(actor, registry))
+        return (scoped if also is None else scoped.add_columns(also)), {}
     statement = _LOCKS.get((actor.role, also))
     if statement is None:
-        statement = _LOCK.where(col(column) == bindparam("scope"))
+        scoped = _LOCK.where(col(column) == bindparam("scope"))
         statement = _LOCKS[(actor.role, also)] = (
-            statement if also is None else statement.add_columns(also))
+            scoped if also is None else scoped.add_columns(also))
     return statement, {"scope": scope}
 
 
@@ -179,7 +179,7 @@ def lock_application(
     row = session.execute(statement, {"app_id": app_id, **params}).one_or_none()
     if row is None or row[0].reference != reference:
         raise NotFound(f"no application '{reference}'")
-    return Locked(*row)
+    return Locked(row[0], row[1], row[2], row[3] if also is not None else None)
 
 
 def get_application(
