@@ -44,8 +44,8 @@ def _cell(value: float | None, missing: str, digits: int) -> str:
 def _step(top: float) -> float:
     """A round step (1, 2 or 5 times a power of ten) giving about TICKS ticks up to `top`."""
     rough = top / TICKS
-    power = 10 ** math.floor(math.log10(rough))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    power = 10.0 ** math.floor(math.log10(rough))
+    return next(float(m * power) for m in (1, 2, 5, 10) if m * power >= rough)
 
 
 def _num(value: float) -> str:

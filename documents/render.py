@@ -70,7 +70,8 @@ def render_pdf(template: str, lang: Language, context: dict[str, Any], *, title:
     pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
     with _RENDERING:
         pdf: bytes = HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(
-            stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT, pdf_identifier=pdf_id, uncompressed_pdf=False,
+            stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT, pdf_identifier=pdf_id,
+            uncompressed_pdf=False,
         )
     return pdf
 
