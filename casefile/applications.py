@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from accounts.actor import Actor
 from casefile.consequences import follow_event
-from casefile.documents import attached, draft_letter, keep_letter
+from casefile.documents import Draft, attached, draft_before_lock, draft_letter, keep_letter
 from deadlines.service import check_against_deadlines
 from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
@@ -65,14 +65,21 @@ def apply_event(
 def step(
     session: Session, actor: Actor, registry: Registry, application: Application,
     request: EventRequest, now: datetime | None, locked: Locked | None = None,
+    draft: Draft | None = None,
 ) -> tuple[Application, Event]:
     """Check, append and follow one step on an application already locked by this transaction
-    (`locked`: with its open interval and visit, read with the lock).
+    (`locked`: with its open interval and visit, read with the lock; `draft`: the decision's
+    letter rendered before the lock, casefile.documents.draft_before_lock).
 
     Its open deadlines are read once, with the flags raised on them, for the checks and for what
     the event sets off; the deadline flag rules decide on the rows in memory, and every row is
     written by one Core statement compiled once (fairtrack.rows), not by the ORM's flush."""
     now = now or utcnow()
+    if draft is not None:
+        if draft.holds(application):
+            request = draft.request  # the decision's time, as the drafted letter gives it
+        else:  # another event came first: the checks below refuse the stale version
+            draft = None
     check_step(actor, application, registry, request)
     check_dates(request, now)
     check_board_order(session, application, request)
@@ -81,8 +88,9 @@ def step(
         deadlines, flagged = open_deadlines_and_flags(session, application.id)
         check_against_deadlines(session, application, request.trigger, request.payload(),
                                 local_date(request.occurred_at or now), deadlines)
-        # A decision's letter is made first: its hash is part of what the event says.
-        letter = draft_letter(session, actor, registry, application, request, now)
+        # A decision's letter is made first (or its draft kept): its hash is part of what the
+        # event says.
+        letter = draft_letter(session, actor, registry, application, request, now, draft)
         event = append_event(session, actor, registry, application, request, now,
                              attached=attached(letter),
                              current=locked.interval if locked else None,
@@ -125,6 +133,8 @@ def record_event(
     idempotency_key: str | None = None,
 ) -> tuple[int, dict[str, Any]]:
     request_hash = fingerprint(f"event {reference}", request.model_dump(mode="json"))
+    # A decision's letter is rendered before the lock, so that no other writer waits for it.
+    draft = draft_before_lock(session, actor, registry, reference, request)
     try:
         with unit_of_work(session):
             # Lock first, so that a retry racing its original waits and then finds its answer.
@@ -134,7 +144,7 @@ def record_event(
                 if earlier is not None:
                     return earlier.status_code, earlier.response
             application, event = step(session, actor, registry, locked.application, request,
-                                      None, locked)
+                                      None, locked, draft)
             body = EventResult(
                 application=application_view(application, actor, registry), event=event_view(event)
             ).model_dump(mode="json")

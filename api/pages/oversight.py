@@ -8,17 +8,13 @@ the same caller; the pages only draw them (charts.bars) and withhold what the AP
 percentiles of fewer than MINIMUM_CELL cases.
 """
 
-import html
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
 
 from accounts.actor import Actor
 from api.csv_export import csv_response
@@ -29,7 +25,7 @@ from api.pages.rendering import CheckedOversight, OversightVisitor, Visitor
 from api.pages.staff import refuse_unknown
 from casefile.detail import application_file
 from casefile.flags import triage as triage_unit
-from charts.bars import SERIES_COLOURS, Chart, bar_chart
+from charts.bars import Chart, bar_chart
 from fairtrack.columns import utcnow
 from fairtrack.errors import InvalidRequest
 from fairtrack.pagination import MAX_ID
@@ -45,10 +41,6 @@ from oversight.timeliness import timeliness
 from regulators.registry import Registry
 
 router = APIRouter(include_in_schema=False)
-# The charts on these pages, by their SVG id: their style sheet is served apart (below).
-CHART_IDENTS = ("timeliness", "outcomes-immigration_status", "outcomes-country_of_education",
-                "outcomes-started_before_arrival", "flags-by-kind")
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 Short = Annotated[str, Query(max_length=40)]
 FIGURE_FILTERS = frozenset({"period", "since", "until", "stage"})
 FLAG_FILTERS = frozenset({"kind", "severity", "regulator", "status", "age", "cursor"})
@@ -93,31 +85,6 @@ def figures_asked(request: Request, period: str, since: str, until: str, stage: 
         raise InvalidRequest(msg("period is one of {periods}", periods=", ".join(PERIODS)),
                              field="period")
     return Figures(period, _day(since, "since"), _day(until, "until"), stage or None)
-
-
-@cache
-def chart_stylesheet() -> str:
-    """pygal's style of every chart these pages draw (the same for any figures, given the number of
-    series: drawn here with the most). The pages run without 'unsafe-inline' (docs/security.md),
-    so the style an SVG carries inline is served as a style sheet of the site instead."""
-    series = [(str(i), [1.0]) for i in range(len(SERIES_COLOURS))]
-    return "\n".join(
-        html.unescape(style) for ident in CHART_IDENTS
-        for style in _STYLE.findall(str(bar_chart("-", ["-"], series, label_header="-",
-                                                  ident=ident).svg)))
-
-
-def on_page(chart: Chart) -> Chart:
-    """The chart without its inline style (in chart_stylesheet); its hidden tooltip's style
-    attribute as the SVG attribute that says the same."""
-    svg = _STYLE.sub("", str(chart.svg)).replace('style="opacity: 0"', 'opacity="0"')
-    return replace(chart, svg=Markup(svg))  # noqa: S704 - pygal's, escaped
-
-
-@router.get("/oversight/charts.css")
-def charts_css() -> Response:
-    return Response(chart_stylesheet(), media_type="text/css; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _withheld(row: TimelinessRow, value: float) -> float | None:
@@ -237,7 +204,6 @@ def _dashboard(visitor: Visitor, session: SessionDep, registry: Registry, asked:
     outcome_tables = [outcome_table(t, outcomes(session, actor, registry, by=by,
                                                 regulator=regulator))
                       for by in OUTCOME_DIMENSIONS]
-    outcome_tables = [(on_page(chart), rows) for chart, rows in outcome_tables]
     counts = open_flag_counts(session, actor, regulator)
     by_kind: dict[str, int] = {}
     for _, kind, number in counts:
@@ -248,10 +214,10 @@ def _dashboard(visitor: Visitor, session: SessionDep, registry: Registry, asked:
         label_header=t.gettext("Kind"), digits=0, ident="flags-by-kind")
     return {
         "asked": asked, "regulator_slug": regulator, "stage": stage, "figures": figures,
-        "chart": on_page(chart), "timeliness_headers": timeliness_headers(t),
+        "chart": chart, "timeliness_headers": timeliness_headers(t),
         "timeliness_rows": timeliness_rows(t, figures.rows, registry),
         "outcome_tables": outcome_tables, "outcome_headers": outcome_headers(t),
-        "flag_chart": on_page(flag_chart),
+        "flag_chart": flag_chart,
         "flag_counts": [(_regulator_name(t, registry, r), r, t.label("flag", k), k, n)
                         for r, k, n in counts],
         "periods": PERIODS, "stages": TIMED_STAGES,

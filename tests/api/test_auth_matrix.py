@@ -243,7 +243,6 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", "/admin/users/{user_id}/revoke-sessions"): public(403, lambda w: Call(
         "POST", f"/admin/users/{w.road.applicant().user_id}/revoke-sessions", data={})),
     ("GET", "/oversight"): public(303),
-    ("GET", "/oversight/charts.css"): public(200),
     ("GET", "/oversight/regulators/{slug}"): public(303),
     ("GET", "/oversight/applications/{reference}"): public(303),
     ("GET", "/oversight/timeliness.csv"): public(303),

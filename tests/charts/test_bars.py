@@ -1,8 +1,12 @@
 """The bar chart: SVG with no script, labelled for assistive technology, and a table that says the same."""
 
+from xml.etree import ElementTree
+
 import pytest
 
-from charts.bars import bar_chart
+from charts.bars import SERIES_COLOURS, bar_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_the_chart_and_its_table_carry_the_same_numbers() -> None:
@@ -35,3 +39,18 @@ def test_a_title_is_escaped_in_the_label() -> None:
 def test_a_series_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="has 1 values for 2 labels"):
         bar_chart("t", ["a", "b"], [("n", [1.0])], label_header="x")
+
+
+def test_bars_are_drawn_to_scale_with_no_style_and_none_for_a_missing_value() -> None:
+    chart = bar_chart("t", ["a", "b"], [("median", [10.0, 20.0]), ("p90", [None, 40.0])],
+                      label_header="x", ident="scale")
+    root = ElementTree.fromstring(str(chart.svg))  # noqa: S314 - our own SVG
+    bars = {colour: [float(r.get("width", 0)) for r in root.iter(f"{SVG}rect")
+                     if r.get("fill") == colour and r.get("height") != "12"]  # legend keys: 12
+            for colour in SERIES_COLOURS[:2]}
+    assert len(bars[SERIES_COLOURS[0]]) == 2 and len(bars[SERIES_COLOURS[1]]) == 1  # None: no bar
+    (ten, twenty), (forty,) = bars[SERIES_COLOURS[0]], bars[SERIES_COLOURS[1]]
+    assert twenty == pytest.approx(2 * ten, rel=0.01) and forty == pytest.approx(4 * ten, rel=0.01)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"t", "a", "b", "median", "p90", "0", "40"} <= set(texts)
+    assert "style" not in str(chart.svg) and root.find(f"{SVG}title") is not None
