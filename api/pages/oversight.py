@@ -35,7 +35,7 @@ from fairtrack.errors import InvalidRequest
 from fairtrack.pagination import MAX_ID
 from flags.rules import FLAG_KINDS
 from flags.schemas import FlagStatus, Severity
-from flags.service import FlagStateConflict, get_flag, list_flags, open_flag_counts
+from flags.service import FlagStateConflict, flag_with_history, list_flags, open_flag_counts
 from i18n import Translator, msg
 from oversight.outcomes import MINIMUM_CELL, outcomes
 from oversight.rollups import TIMED_STAGES
@@ -464,9 +464,10 @@ FlagId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 def _flag_page(visitor: Visitor, session: SessionDep, registry: Registry, flag_id: int,
                status: int = 200, errors: dict[str, str] | None = None, note: str = "") -> Response:
-    flag, reference = get_flag(session, visitor.actor, flag_id)
+    flag, reference, history = flag_with_history(session, visitor.actor, flag_id)
     return visitor.render(
         "pages/oversight_flag.html", status=status, flag=flag, reference=reference,
+        history=history,
         regulator=registry.regulator(flag.regulator), errors=errors or {}, note=note,
         evidence=sorted((k, v) for k, v in flag.evidence.items() if v not in (None, "", [])),
         breadcrumbs=_crumbs(visitor, (visitor.t.gettext("Fairness flags"), "/oversight/flags")))
