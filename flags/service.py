@@ -229,10 +229,10 @@ def triage_flag(
                   "note": note}
     else:
         raise InvalidRequest("action is 'acknowledge' or 'resolve'", field="action")
+    step = _action(flag_id, values["status"], actor.user_id, now, flag.status, values["status"],
+                   flag.severity, flag.severity, note)  # read before the update refreshes `flag`
     session.execute(update(Flag).where(col(Flag.id) == flag_id).values(**values))
-    session.execute(insert(FlagAction), [_action(
-        flag_id, values["status"], actor.user_id, now, flag.status, values["status"],
-        flag.severity, flag.severity, note)])
+    session.execute(insert(FlagAction), [step])
     session.refresh(flag)
     return flag
 
