@@ -17,8 +17,8 @@ from flags.models import Flag
 from flags.rules import Finding
 from flags.service import store_findings
 from i18n import translator
-from tests.pages.test_staff_pages import csrf_of, log_in, under_review_at_cno
 from tests.pages.test_page_statements import statements
+from tests.pages.test_staff_pages import csrf_of, log_in, under_review_at_cno
 from tests.support.road import Road
 from workflow.service import parse_reference
 
