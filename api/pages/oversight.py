@@ -479,6 +479,18 @@ def flag_page(visitor: OversightVisitor, session: SessionDep, registry: Registry
     return _flag_page(visitor, session, registry, flag_id)
 
 
+@router.get("/oversight/flags/{flag_id}/history.csv")
+def flag_history_csv(visitor: OversightVisitor, session: SessionDep, flag_id: FlagId) -> Response:
+    """The flag page's history table, one row per step (docs/data-dictionary.md)."""
+    flag, reference, history = flag_with_history(session, visitor.actor, flag_id)
+    rows = ((flag.id, reference, action.at.isoformat(), action.action, role or "system",
+             action.from_status, action.to_status, action.from_severity, action.to_severity,
+             action.note) for action, role in history)
+    header = ("flag", "application", "at", "action", "by", "from_status", "to_status",
+              "from_severity", "to_severity", "note")
+    return visitor.finish(csv_response(f"flag-{flag.id}-history.csv", header, rows))
+
+
 @router.post("/oversight/flags/{flag_id}", response_class=HTMLResponse)
 def triage_flag_form(
     visitor: CheckedOversight, session: SessionDep, registry: RegistryDep, flag_id: FlagId,

@@ -258,6 +258,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/oversight/flags"): public(303),
     ("GET", "/oversight/flags.csv"): public(303),
     ("GET", "/oversight/flags/{flag_id}"): public(303, lambda w: Call("GET", "/oversight/flags/1")),
+    ("GET", "/oversight/flags/{flag_id}/history.csv"): public(
+        303, lambda w: Call("GET", "/oversight/flags/1/history.csv")),
     ("POST", "/oversight/flags/{flag_id}"): public(403, lambda w: Call(
         "POST", "/oversight/flags/1", data={"action": "acknowledge"})),
 }

@@ -6,7 +6,7 @@ regulator only; the demo leaves one `raised` row per flag it raises."""
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
 
@@ -134,3 +134,24 @@ def test_the_demo_records_the_raise_of_every_flag_it_raises(
     assert total and len(raised) == total and others == 0
     assert all(a.action == "raised" and a.at == f.raised_at and a.to_severity == f.severity
                and a.to_status == "open" and a.actor_id is None for f, a in raised)
+
+
+def test_the_history_of_many_new_flags_is_one_insert_beside_the_flags_own(road: Road) -> None:
+    """The raise's rows join one batch: the flags' INSERT (RETURNING their ids) and one INSERT of
+    their history, however many flags a scan or an event raises."""
+    cast = Cast(road)
+    refs = [peo_under_review(cast, 10) for _ in range(3)]
+    engine = road.sessions.kw["bind"]
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        report = road.scan(road.registry, now=utcnow() + timedelta(days=100))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert report.raised.get("delay") == 3 and all(flags(road, ref, "delay") for ref in refs)
+    inserts = [s.split("(")[0].strip() for s in sent if s.lstrip().startswith("INSERT INTO flag")]
+    assert inserts == ["INSERT INTO flags", "INSERT INTO flag_actions"], inserts

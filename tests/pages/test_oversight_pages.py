@@ -114,7 +114,8 @@ def test_only_fairness_staff_read_these_pages(client: TestClient, road: Road) ->
     for person in (road.regulator("cno"), road.applicant(), road.tribunal("hparb")):
         log_in(client, person)
         for url in ("/oversight", "/oversight/regulators/cno", "/oversight/flags",
-                    f"/oversight/flags/{flag_id}", "/oversight/flags.csv"):
+                    f"/oversight/flags/{flag_id}", "/oversight/flags.csv",
+                    f"/oversight/flags/{flag_id}/history.csv"):
             assert client.get(url).status_code == 403, (person.role, url)
     log_in(client, road.regulator("cno"))
     page = client.get("/staff/queue")
@@ -148,3 +149,11 @@ def test_the_flag_page_shows_its_history_as_a_table_asking_as_many_statements_ho
         ("Resolved", "Fairness staff", "CNO answered")]
     assert fairness.email not in resolved.text
     assert statements(client, url) == one_step
+    assert f'href="{url}/history.csv"' in resolved.text
+    export = list(csv.DictReader(io.StringIO(client.get(f"{url}/history.csv").text)))
+    assert [(r["flag"], r["action"], r["by"], r["from_status"], r["to_status"], r["note"])
+            for r in export] == [
+        (str(flag_id), "raised", "system", "", "open", ""),
+        (str(flag_id), "acknowledged", "oversight", "open", "acknowledged", "Asked CNO"),
+        (str(flag_id), "resolved", "oversight", "acknowledged", "resolved", "CNO answered")]
+    assert client.get("/oversight/flags/99999/history.csv").status_code == 404
