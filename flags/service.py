@@ -94,11 +94,12 @@ def store_findings(session: Session, findings: list[Finding], now: datetime) -> 
                 index_elements=["application_id", "kind", "occurrence"]
             ).returning(col(Flag.id), col(Flag.application_id), col(Flag.kind),
                         col(Flag.occurrence), col(Flag.severity))
-            raised = {(a, k, o): (i, s) for i, a, k, o, s in session.execute(statement, rows)}
+            raised: dict[tuple[Any, ...], tuple[Any, Any]] = {
+                (a, k, o): (i, s) for i, a, k, o, s in session.execute(statement, rows)}
             for finding in chunk:
-                key = (finding.application_id, finding.kind, finding.occurrence)
-                if key in raised:
-                    flag_id, severity = raised.pop(key)
+                occurrence = (finding.application_id, finding.kind, finding.occurrence)
+                if occurrence in raised:
+                    flag_id, severity = raised.pop(occurrence)
                     actions.append(_action(flag_id, "raised", None, now, None, "open", None,
                                            severity))
                     new.append(finding)
