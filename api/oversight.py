@@ -12,8 +12,17 @@ from api.errors import responses
 from casefile.flags import triage as triage_unit
 from fairtrack.errors import Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from fairtrack.pagination import MAX_ID, MAX_PAGE
-from flags.schemas import FlagKind, FlagPage, FlagStatus, FlagTriage, FlagView, Severity
-from flags.service import FlagStateConflict, list_flags
+from flags.schemas import (
+    FlagActionView,
+    FlagDetail,
+    FlagKind,
+    FlagPage,
+    FlagStatus,
+    FlagTriage,
+    FlagView,
+    Severity,
+)
+from flags.service import FlagStateConflict, flag_with_history, list_flags
 from oversight.outcomes import DIMENSIONS, outcomes
 from oversight.schemas import Outcomes, Timeliness
 from oversight.sql import PERIODS
@@ -48,6 +57,22 @@ def read_flags(
         items=[_view(flag, reference) for flag, reference in rows],
         next_cursor=next_cursor,
     )
+
+
+@router.get("/flags/{flag_id}", response_model=FlagDetail,
+            responses=responses(*AUTH, NotFound))
+def read_flag(
+    flag_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    actor: FiguresReader,
+    session: SessionDep,
+) -> FlagDetail:
+    """One flag with its history: fairness staff any, a regulator its own (else 404)."""
+    flag, reference, history = flag_with_history(session, actor, flag_id)
+    return FlagDetail.model_validate({
+        **vars(flag), "application": reference,
+        "history": [FlagActionView.model_validate({**vars(action), "by": role or "system"})
+                    for action, role in history],
+    })
 
 
 @router.patch(

@@ -13,7 +13,7 @@ from typing import Any
 
 from deadlines.schemas import DeadlineKind, DeadlineStatus
 from flags.rules import FLAG_KINDS
-from flags.schemas import FlagStatus, Severity
+from flags.schemas import FlagActionKind, FlagStatus, Severity
 from law.calendar import DayRule
 from law.road import (
     CREATE_TRIGGER,
@@ -62,6 +62,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "flag": FLAG_KINDS,
     "severity": _codes(Severity),
     "flag_status": _codes(FlagStatus),
+    "flag_action": _codes(FlagActionKind),
     "deadline_kind": _codes(DeadlineKind),
     "deadline_status": _codes(DeadlineStatus),
     # Why a window runs from its first day, as the end of a sentence ("Counted from March 2: ..."),

@@ -51,3 +51,27 @@ class FlagView(BaseModel):
 
 class FlagPage(Page[FlagView]):
     pass
+
+
+class FlagActionKind(StrEnum):
+    raised = "raised"
+    severity_raised = "severity_raised"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class FlagActionView(BaseModel):
+    action: FlagActionKind
+    by: str = Field(description="The role of who took the step (oversight: fairness staff), or "
+                                "'system' for FairTrack itself (the scan, or the event that made "
+                                "the condition true)")
+    at: datetime
+    from_status: FlagStatus | None
+    to_status: FlagStatus
+    from_severity: Severity | None
+    to_severity: Severity
+    note: str | None
+
+
+class FlagDetail(FlagView):
+    history: list[FlagActionView] = Field(description="Every step on the flag, oldest first")

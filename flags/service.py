@@ -1,23 +1,28 @@
-"""Raising flags (idempotently) and triaging them: acknowledge, resolve with a note. Oversight only."""
+"""Raising flags (idempotently) and triaging them: acknowledge, resolve with a note. Oversight only.
+
+Every step on a flag writes its row in `flag_actions` in the same transaction (its history): the
+raise and a grown severity (by FairTrack, no actor), an acknowledgement and a resolution (by the
+fairness staff member)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, select, true, tuple_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from accounts.actor import Actor
+from accounts.models import User
 from deadlines.models import Deadline
 from deadlines.service import OPEN
 from fairtrack.columns import utcnow
 from fairtrack.errors import DomainError, InvalidRequest, NotFound
 from fairtrack.pagination import cut, id_cursor
-from flags.models import Flag
+from flags.models import Flag, FlagAction
 from flags.rules import DEADLINE_OCCURRENCE, DEADLINE_RULES, EVENT_CAN_RAISE, RULES, Finding
 from i18n import msg
 from law.calendar import local_date
@@ -44,6 +49,8 @@ _EXISTING = select(Flag).where(
         bindparam("keys", expanding=True)))
 _INSERTS = {
     name: make(Flag).on_conflict_do_nothing(index_elements=["application_id", "kind", "occurrence"])
+    .returning(col(Flag.id), col(Flag.application_id), col(Flag.kind), col(Flag.occurrence),
+               col(Flag.severity))
     for name, make in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
 
@@ -87,6 +94,14 @@ def open_deadlines_and_flags(
     return rows, KnownFlags(occurrences, flags)
 
 
+def _action(flag_id: int, action: str, actor_id: int | None, at: datetime,
+            from_status: str | None, to_status: str, from_severity: str | None, to_severity: str,
+            note: str | None = None) -> dict[str, Any]:
+    return {"flag_id": flag_id, "action": action, "actor_id": actor_id, "at": at,
+            "from_status": from_status, "to_status": to_status, "from_severity": from_severity,
+            "to_severity": to_severity, "note": note}
+
+
 def store_findings(
     session: Session, findings: list[Finding], now: datetime, known: KnownFlags | None = None,
 ) -> list[Finding]:
@@ -110,7 +125,7 @@ def store_findings(
                 (flag.application_id, flag.kind, flag.occurrence): flag
                 for flag in session.scalars(_EXISTING, {"keys": keys})
             }
-        rows = []
+        rows, actions = [], []
         for finding in chunk:
             flag = existing.get((finding.application_id, finding.kind, finding.occurrence))
             if flag is None:
@@ -120,13 +135,28 @@ def store_findings(
                     "severity": finding.severity, "status": "open", "evidence": finding.evidence,
                     "raised_at": now,
                 })
-                new.append(finding)
             elif flag.status != "resolved" and (
                 SEVERITY_RANK[finding.severity] > SEVERITY_RANK[flag.severity]
             ):
+                assert flag.id is not None
+                actions.append(_action(flag.id, "severity_raised", None, now, flag.status,
+                                       flag.status, flag.severity, finding.severity))
                 flag.severity, flag.evidence = finding.severity, finding.evidence
         if rows:
-            session.execute(_INSERTS[session.get_bind().dialect.name], rows)
+            # RETURNING gives the flags this statement inserted (not those a concurrent scan
+            # raised first): their `raised` rows join the one insert of the history below.
+            raised: dict[tuple[Any, ...], tuple[Any, Any]] = {
+                (a, k, o): (i, s) for i, a, k, o, s
+                in session.execute(_INSERTS[session.get_bind().dialect.name], rows)}
+            for finding in chunk:
+                occurrence = (finding.application_id, finding.kind, finding.occurrence)
+                if occurrence in raised:
+                    flag_id, severity = raised.pop(occurrence)
+                    actions.append(_action(flag_id, "raised", None, now, None, "open", None,
+                                           severity))
+                    new.append(finding)
+        if actions:
+            session.execute(insert(FlagAction), actions)
     session.flush()
     return new
 
@@ -257,7 +287,10 @@ def triage_flag(
                   "note": note}
     else:
         raise InvalidRequest("action is 'acknowledge' or 'resolve'", field="action")
+    step = _action(flag_id, values["status"], actor.user_id, now, flag.status, values["status"],
+                   flag.severity, flag.severity, note)  # read before the update refreshes `flag`
     session.execute(update(Flag).where(col(Flag.id) == flag_id).values(**values))
+    session.execute(insert(FlagAction), [step])
     session.refresh(flag)
     return flag
 
@@ -295,3 +328,25 @@ def get_flag(session: Session, actor: Actor, flag_id: int) -> tuple[Flag, str]:
     if found is None:
         raise NotFound(f"no flag {flag_id}")
     return found[0], found[1].reference
+
+
+def flag_history(session: Session, actor: Actor, flag_id: int) -> list[tuple[FlagAction, str | None]]:
+    """A flag's steps in the order taken, each with its actor's role (None: FairTrack itself), for
+    a caller who may read the flag (one query, however long the history). The actor's account is
+    not given out: the role says who acted, as the application's timeline does."""
+    query = (
+        select(FlagAction, col(User.role))
+        .join(Flag, col(Flag.id) == col(FlagAction.flag_id))
+        .outerjoin(User, col(User.id) == col(FlagAction.actor_id))
+        .where(col(FlagAction.flag_id) == flag_id, _scope(actor))
+        .order_by(col(FlagAction.at), col(FlagAction.id))
+    )
+    return [(action, role) for action, role in session.execute(query)]
+
+
+def flag_with_history(
+    session: Session, actor: Actor, flag_id: int
+) -> tuple[Flag, str, list[tuple[FlagAction, str | None]]]:
+    """One flag the caller may read, its application's public reference and its history."""
+    flag, reference = get_flag(session, actor, flag_id)
+    return flag, reference, flag_history(session, actor, flag_id)

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from accounts.models import ApiKey, PageSessionRecord, RefreshToken, Throttle, User
 from deadlines.models import Deadline
 from fairtrack.idempotency import IdempotencyRecord
-from flags.models import Flag
+from flags.models import Flag, FlagAction
 from integrations.models import (
     ImportedRow,
     ImportJob,
@@ -21,7 +21,7 @@ from workflow.models import Application, DecisionLetter, Event, StageInterval, S
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApplicantProfile", "Deadline", "Flag",
+    "ApplicantProfile", "Deadline", "Flag", "FlagAction",
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
     "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",

@@ -127,6 +127,12 @@ class StepForm:
                     one_of = tuple(d.value for d in need.any_of if d.value in self.fields)
         return tuple(required), one_of
 
+    def outcomes_needing(self, field: str) -> tuple[str, ...]:
+        """The outcomes of this step for which the law needs `field` (alone or as one of
+        several): the form says so beside the field, as the check after it will."""
+        return tuple(o for o in self.outcomes
+                     if any(field in names for names in self.needs(o, [])))
+
 
 def application_facts(detail: ApplicationDetail, registry: Registry) -> set[Fact]:
     """The route facts of this application (its regulator's, and its own assessor or none)."""

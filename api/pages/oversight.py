@@ -31,7 +31,7 @@ from fairtrack.errors import InvalidRequest
 from fairtrack.pagination import MAX_ID
 from flags.rules import FLAG_KINDS
 from flags.schemas import FlagStatus, Severity
-from flags.service import FlagStateConflict, get_flag, list_flags, open_flag_counts
+from flags.service import FlagStateConflict, flag_with_history, list_flags, open_flag_counts
 from i18n import Translator, msg
 from oversight.outcomes import MINIMUM_CELL, outcomes
 from oversight.rollups import TIMED_STAGES
@@ -430,9 +430,10 @@ FlagId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 def _flag_page(visitor: Visitor, session: SessionDep, registry: Registry, flag_id: int,
                status: int = 200, errors: dict[str, str] | None = None, note: str = "") -> Response:
-    flag, reference = get_flag(session, visitor.actor, flag_id)
+    flag, reference, history = flag_with_history(session, visitor.actor, flag_id)
     return visitor.render(
         "pages/oversight_flag.html", status=status, flag=flag, reference=reference,
+        history=history,
         regulator=registry.regulator(flag.regulator), errors=errors or {}, note=note,
         evidence=sorted((k, v) for k, v in flag.evidence.items() if v not in (None, "", [])),
         breadcrumbs=_crumbs(visitor, (visitor.t.gettext("Fairness flags"), "/oversight/flags")))
@@ -442,6 +443,18 @@ def _flag_page(visitor: Visitor, session: SessionDep, registry: Registry, flag_i
 def flag_page(visitor: OversightVisitor, session: SessionDep, registry: RegistryDep,
               flag_id: FlagId) -> Response:
     return _flag_page(visitor, session, registry, flag_id)
+
+
+@router.get("/oversight/flags/{flag_id}/history.csv")
+def flag_history_csv(visitor: OversightVisitor, session: SessionDep, flag_id: FlagId) -> Response:
+    """The flag page's history table, one row per step (docs/data-dictionary.md)."""
+    flag, reference, history = flag_with_history(session, visitor.actor, flag_id)
+    rows = ((flag.id, reference, action.at.isoformat(), action.action, role or "system",
+             action.from_status, action.to_status, action.from_severity, action.to_severity,
+             action.note) for action, role in history)
+    header = ("flag", "application", "at", "action", "by", "from_status", "to_status",
+              "from_severity", "to_severity", "note")
+    return visitor.finish(csv_response(f"flag-{flag.id}-history.csv", header, rows))
 
 
 @router.post("/oversight/flags/{flag_id}", response_class=HTMLResponse)

@@ -198,9 +198,12 @@ def _step_page(
     detail = file.detail
     page = application_page_context(file, registry, visitor.t, staff=True)
     applicant_windows = [d for d in page["open_deadlines"] if d.is_window and d.party == "applicant"]
+    form = _form_of(file, registry, trigger)
     return visitor.render(
         template, status=status, application=detail, trigger=trigger,
-        form=_form_of(file, registry, trigger), answers=answers,
+        form=form, answers=answers,
+        # The outcomes whose reasons the law requires: the field says so, as the check does.
+        reasons_needed_for=[visitor.t.label("outcome", o) for o in form.outcomes_needing("reasons")],
         leads_to=next_state(detail, trigger, registry), regulator=page["regulator"],
         closed=CLOSED_STATES, applicant_windows=applicant_windows,
         requirement_codes=REQUIREMENT_CODES,

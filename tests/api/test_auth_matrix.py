@@ -140,6 +140,12 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("POST", f"{V1}/webhooks/deliveries/{{delivery_id}}/replay"): CNO_ONLY,
     # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
     ("GET", f"{V1}/oversight/flags"): FIGURES,
+    # One flag and its history: fairness staff, and the flag's own regulator (person or key).
+    ("GET", f"{V1}/oversight/flags/{{flag_id}}"): protected(
+        applicant=403, other_applicant=403, regulator=200, other_regulator=404, assessor=403,
+        tribunal=403, oversight=200, admin=403, regulator_key=200,
+        call=lambda w: Call("GET", f"{V1}/oversight/flags/{w.fresh_flag()}"),
+    ),
     ("PATCH", f"{V1}/oversight/flags/{{flag_id}}"): protected(
         applicant=403, other_applicant=403, regulator=403, other_regulator=403, assessor=403,
         tribunal=403, oversight=404, admin=403, regulator_key=403,
@@ -251,6 +257,8 @@ MATRIX: dict[tuple[str, str], Expect] = {
     ("GET", "/oversight/flags"): public(303),
     ("GET", "/oversight/flags.csv"): public(303),
     ("GET", "/oversight/flags/{flag_id}"): public(303, lambda w: Call("GET", "/oversight/flags/1")),
+    ("GET", "/oversight/flags/{flag_id}/history.csv"): public(
+        303, lambda w: Call("GET", "/oversight/flags/1/history.csv")),
     ("POST", "/oversight/flags/{flag_id}"): public(403, lambda w: Call(
         "POST", "/oversight/flags/1", data={"action": "acknowledge"})),
 }

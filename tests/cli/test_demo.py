@@ -11,7 +11,7 @@ from cli.demo import DEMO_PASSWORD, demo_email, generate
 from deadlines.models import Deadline
 from deadlines.service import STATUTORY_WINDOW
 from fairtrack.database import transaction
-from flags.models import Flag
+from flags.models import Flag, FlagAction
 from law.road import CLOSED_STATES
 from regulators.registry import Registry
 from tests.support.histories import replay_through_the_write_path
@@ -165,6 +165,8 @@ def test_the_bulk_load_verifies_and_gives_the_figures_of_the_per_event_path(
         for demo in originals:
             replay_through_the_write_path(session, registry, demo)
         ids = [a.id for a in originals]
+        session.execute(delete(FlagAction).where(col(FlagAction.flag_id).in_(  # the flags' history
+            select(col(Flag.id)).where(col(Flag.application_id).in_(ids)))))
         for table in reversed(metadata.sorted_tables):  # the bulk-loaded copies go; replays stay
             if "application_id" in table.c:
                 session.execute(delete(table).where(table.c.application_id.in_(ids)))

@@ -12,12 +12,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 from sqlmodel import col
 
+from accounts.actor import Actor
+from accounts.models import User
 from cli.demo import generate
 from fairtrack.database import make_engine, make_sessionmaker, transaction
 from fairtrack.migrate import alembic_config, upgrade
+from flags.models import Flag, FlagAction
+from flags.service import triage_flag
 from law.calendar import local_date
+from law.road import Role
 from migrations.tables import metadata
 from regulators.registry import get_registry
+from tests.support.road import password_hash
 from workflow.ledger import APPLICATION_FACTS, HASHED_FIELDS, event_content
 from workflow.models import Application, Event, StageVisit
 from workflow.verify import verify_all
@@ -166,3 +172,40 @@ def test_a_log_recorded_on_the_old_road_is_reported_after_the_upgrade_never_hidd
     problems = findings[0].problems
     assert "event 2: replay gives assessment_queued, log says assessment_requested" in problems
     assert not [p for p in problems if "hash" in p or "state the application" in p]
+
+
+def test_the_flag_history_migration_writes_the_history_the_flags_columns_tell(
+    fresh_engine: Engine,
+) -> None:
+    """0014_flag_history backfills: a `raised` row per flag, then its acknowledgement and its
+    resolution (with who and the note) from the flag's columns; the same rows the service writes
+    as the steps are taken, but for a note an acknowledgement had before a resolution replaced it."""
+    upgrade(fresh_engine)
+    sessions = make_sessionmaker(fresh_engine)
+    with transaction(sessions) as session:
+        generate(session, get_registry(), 40, seed=7)
+        staff = User(email="fairness@example.org", password_hash=password_hash(), role="oversight")
+        session.add(staff)
+        session.flush()
+        fairness = Actor(user_id=staff.id, role=Role.oversight)
+        ids = list(session.scalars(select(col(Flag.id)).order_by(col(Flag.id))))
+        assert len(ids) >= 3
+        triage_flag(session, fairness, ids[0], "acknowledge", "Looking into it")
+        triage_flag(session, fairness, ids[1], "acknowledge", None)
+        triage_flag(session, fairness, ids[1], "resolve", "Settled with the regulator")
+        triage_flag(session, fairness, ids[2], "resolve", "Nothing to do")
+
+    def history() -> list[tuple[object, ...]]:
+        with sessions() as session:
+            return [(a.flag_id, a.action, a.actor_id, a.at, a.from_status, a.to_status,
+                     a.from_severity, a.to_severity, a.note)
+                    for a in session.scalars(select(FlagAction).order_by(
+                        col(FlagAction.flag_id), col(FlagAction.at), col(FlagAction.id)))]
+
+    written = history()
+    assert [row[1] for row in written if row[0] in ids[:3]] == [
+        "raised", "acknowledged", "raised", "acknowledged", "resolved", "raised", "resolved"]
+    downgrade(fresh_engine, "0012_write_path")
+    assert "flag_actions" not in tables(fresh_engine)
+    upgrade(fresh_engine)
+    assert history() == written

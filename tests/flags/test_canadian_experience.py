@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlmodel import col
 
 from fairtrack.columns import utcnow
-from flags.models import Flag
+from flags.models import Flag, FlagAction
 from flags.rules import canadian_experience
 from law.fairness import CANADIAN_EXPERIENCE_BAN_FROM
 from regulators.files import ExemptionRecord, ExemptionStatus
@@ -45,6 +45,8 @@ def findings(road: Road, registry: Registry, ref: str) -> list[tuple[str, dict[s
     flag raised on the write path set aside, and put back: the session is rolled back)."""
     app_id = parse_reference(ref)
     with road.sessions() as session:
+        flag_ids = select(col(Flag.id)).where(col(Flag.application_id) == app_id)
+        session.execute(delete(FlagAction).where(col(FlagAction.flag_id).in_(flag_ids)))
         session.execute(delete(Flag).where(col(Flag.application_id) == app_id))
         found = canadian_experience(session, registry, utcnow().date(), app_id)
         session.rollback()

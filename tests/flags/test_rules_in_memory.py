@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlmodel import col
 
 import casefile.consequences
 from casefile.applications import apply_event, create_application
@@ -26,7 +27,7 @@ from deadlines.models import Deadline
 from deadlines.service import deadlines_of
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
-from flags.models import Flag
+from flags.models import Flag, FlagAction
 from flags.rules import DEADLINE_RULES, RULES, Finding
 from flags.service import KnownFlags, raise_flags_after
 from law.calendar import TORONTO, local_date
@@ -58,7 +59,9 @@ def assert_rules_agree(
     days: list[date],
 ) -> None:
     with sessions() as session:
-        session.execute(delete(Flag).where(Flag.application_id == app_id))  # type: ignore[arg-type]
+        flag_ids = select(col(Flag.id)).where(col(Flag.application_id) == app_id)
+        session.execute(delete(FlagAction).where(col(FlagAction.flag_id).in_(flag_ids)))
+        session.execute(delete(Flag).where(col(Flag.application_id) == app_id))
         rows = deadlines_of(session, app_id)
         for today in days:
             for kind, in_memory in DEADLINE_RULES.items():

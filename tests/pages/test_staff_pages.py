@@ -199,3 +199,65 @@ def test_the_queue_as_json_is_the_pages_queue(client: TestClient, road: Road) ->
     assert body["items"][0]["standard"]["kind"] == "service_standard"
     assert cno.get("/queue?state=licensed").status_code == 422
     assert road.regulator("cpso").get("/queue").json()["items"] == []
+
+
+def field_label(page: str, name: str = "reasons") -> str:
+    found = re.search(rf'<label class="ontario-label" for="{name}">(.*?)</label>', page, re.DOTALL)
+    assert found, f"the form asks no {name}"
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_the_reasons_field_says_required_exactly_when_the_check_refuses_a_step_without_them(
+    client: TestClient, road: Road
+) -> None:
+    """Issue 13, item 2: the label says which outcomes need written reasons (never "optional" for
+    them), and the check refuses those outcomes without reasons and no other."""
+    nurse, reference = under_review_at_cno(road)
+    cno = road.regulator("cno")
+    log_in(client, cno)
+    t = translator("en")
+    fillers = {"requirements": ["examination"], "alternatives_accepted": "yes",
+               "consent_to_conditions": "yes"}
+
+    def check_each_outcome(trigger: str) -> set[str]:
+        step = f"/staff/applications/{reference}/steps/{trigger}"
+        form = client.get(step).text
+        label = field_label(form)
+        outcomes = re.findall(r'name="outcome" value="([a-z_]+)"', form)
+        needing = []
+        for outcome in outcomes:
+            answer = client.post(f"{step}/check", data={"csrf_token": csrf_of(form),
+                                                        "outcome": outcome, **fillers})
+            refused = 'id="reasons-error"' in answer.text
+            assert refused == (answer.status_code == 422), (outcome, answer.status_code)
+            needing += [outcome] if refused else []
+        if len(needing) == len(outcomes):
+            assert label == "Written reasons", label
+        else:
+            names = ", ".join(t.label("outcome", o) for o in needing)
+            assert label == f"Written reasons (required for: {names})", label
+        return set(needing)
+
+    # The registrar: registering needs no reasons, terms do; the label says so.
+    assert check_each_outcome("issue_decision") == {"registered_with_conditions"}
+    assert "optional" not in field_label(client.get(
+        f"/staff/applications/{reference}/steps/issue_decision").text)
+    assert "(optional)" in field_label(client.get(
+        f"/staff/applications/{reference}/steps/refer_to_committee").text)
+    # The committee: a refusal, terms and requirements need reasons.
+    cno.step(reference, "refer_to_committee", reasons="Doubts")
+    cno.step(reference, "begin_review")
+    assert {"refused", "registered_with_conditions", "requirements"} <= \
+        check_each_outcome("issue_decision")
+    # A tribunal's decision: reasons, or the decision document that holds them; both fields say so.
+    nurse.step(reference, "waive_submissions", note="I waive")
+    cno.step(reference, "issue_decision", outcome="refused", reasons="Not shown")
+    nurse.step(reference, "request_appeal", review_or_hearing="review")
+    log_in(client, road.tribunal("hparb"))
+    step = f"/staff/applications/{reference}/steps/decide_appeal"
+    form = client.get(step).text
+    assert field_label(form) == "Written reasons (required unless you list the document that holds them)"
+    assert field_label(form, "documents") == "Documents (required unless you write the reasons)"
+    data = {"csrf_token": csrf_of(form), "outcome": "dismissed"}
+    assert client.post(f"{step}/check", data=data).status_code == 422
+    assert client.post(f"{step}/check", data={**data, "documents": "HPARB order"}).status_code == 200

@@ -156,6 +156,11 @@ def test_staff_and_fairness_staff_walk_their_pages_in_a_real_browser(
         walk.button(t.gettext("Resolve"))
         expect(page.locator("main")).to_contain_text(t.label("flag_status", "resolved"))
         expect(page.locator("main")).to_contain_text(REASONS["resolve"])
+        # Its history: raised by FairTrack, resolved by fairness staff with the note (axe below).
+        history = page.locator("table", has=page.locator("#history-caption"))
+        expect(history.locator("tbody tr")).to_have_count(2)
+        expect(history.locator("tbody tr").last).to_contain_text(REASONS["resolve"])
+        expect(history.locator("tbody tr").last).to_contain_text(t.label("role", "oversight"))
         walk.stop("oversight-flag-resolved")
         page.goto(f"{site}/oversight/flags?regulator=cno")
         walk.stop("oversight-flags")

@@ -8,11 +8,15 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from accounts import keys, tokens
 from accounts.models import User
 from accounts.security import issue_token
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
+from flags.models import Flag
 from law.road import Role
 from tests.support.road import PASSWORD, Person, Road
 
@@ -96,6 +100,21 @@ class World:
                 OutboxMessage.subscription_id == subscription))
         assert found is not None
         return int(found)
+
+    def fresh_flag(self) -> int:
+        """A fairness flag on the matrix's CNO draft, raised as the scan raises one."""
+        from flags.rules import Finding
+        from flags.service import store_findings
+        from workflow.service import parse_reference
+
+        finding = Finding(parse_reference(self.reference), "cno", "delay", f"matrix:{next(_emails)}",
+                          "low", {})
+        with transaction(self.road.sessions) as session:
+            store_findings(session, [finding], utcnow())
+        with self.road.sessions() as session:
+            (flag,) = session.scalars(select(Flag).where(col(Flag.occurrence) == finding.occurrence))
+        assert flag.id is not None
+        return flag.id
 
     @staticmethod
     def fresh_email() -> str:
