@@ -24,7 +24,8 @@ __all__ = [
     "ApplicantProfile", "Deadline", "Flag",
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
-    "Application", "AssessorRecord", "OutcomeRollup", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
+    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "OutcomeRollup",
+    "RegistrySync",
     "RegulatorRecord", "RegulatorRules", "RollupWatermark", "StageExpectation", "StageInterval",
     "StageVisit", "TimelinessRollup", "User", "metadata",
 ]

@@ -134,8 +134,8 @@ def refresh(session: Session, now: datetime | None = None) -> int:
         written = build(connection)
     else:
         touched = "SELECT application_id FROM stage_intervals WHERE id > :last"
-        _execute(connection, f"DELETE FROM outcome_rollups WHERE application_id IN ({touched})",
-                 {"last": last})  # noqa: S608 - constants only
+        stale = f"DELETE FROM outcome_rollups WHERE application_id IN ({touched})"  # noqa: S608
+        _execute(connection, stale, {"last": last})
         live = closed_facts(connection.dialect.name, f"AND a.id IN ({touched})")
         written = _execute(connection, f"INSERT INTO outcome_rollups ({COLUMNS}) {live}",
                            {"last": last})  # noqa: S608 - constants only
