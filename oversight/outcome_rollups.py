@@ -99,7 +99,7 @@ def _execute(connection: Connection, sql: str, params: dict[str, object]) -> int
         statement = statement.bindparams(bindparam("closed", expanding=True))
         params = {"closed": sorted(CLOSED_STATES), **params}
     result = connection.execute(statement, params)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 def build(connection: Connection) -> int:
