@@ -1,15 +1,18 @@
-"""Oversight figures against an analytical engine: FairTrack (timeliness from its rollups, outcomes)
-on PostgreSQL against the same questions asked of DuckDB over the same rows exported as Parquet.
+"""Oversight figures against an analytical engine: FairTrack (timeliness and outcomes from their
+rollups) on PostgreSQL against the same questions asked of DuckDB over the same rows exported as
+Parquet.
 
 Uses an existing PostgreSQL database filled by `fairtrack demo` (e.g. ft11_bench). `--grow-to N`
 first multiplies its histories by SQL (applications, stage intervals, stage visits and deadlines
 copied with new ids, the same applicants; events are not copied: no figure reads them) until it
-holds N applications, then rebuilds the rollups. The rows the questions read are exported to
-Parquet (under --parquet, by default build/parquet), then rounds alternate: FairTrack, DuckDB,
-FairTrack counting every visit (`recount`, the definition the rollups replace); median and spread.
+holds N applications, then rebuilds the timeliness and outcome rollups (timed: the first build's
+cost at that size). The rows the questions read are exported to Parquet (under --parquet, by
+default build/parquet); both engines' answers are compared; then rounds alternate: FairTrack,
+DuckDB, and for timeliness FairTrack counting every visit (`recount`, the definition the rollups
+replace; `--no-recount` leaves it out); median and spread.
 
     .venv/bin/python bench/oversight_duckdb.py --url postgresql+psycopg://postgres@127.0.0.1:5432/ft11_bench \
-        [--grow-to 1000000] [--rounds 5] [--parquet DIR]
+        [--grow-to 1000000] [--rounds 5] [--parquet DIR] [--skip-export] [--only TEXT] [--no-recount]
 """
 
 import argparse
@@ -33,8 +36,11 @@ from fairtrack.database import make_engine, make_sessionmaker, unit_of_work
 from law.calendar import local_date
 from law.road import CLOSED_STATES, Role
 from migrations.tables import metadata
-from oversight.outcomes import DIMENSIONS, outcomes
+from oversight.outcome_rollups import rebuild as rebuild_outcomes
+from oversight.outcome_rollups import refresh as refresh_outcomes
+from oversight.outcomes import DIMENSIONS, EVERY_REGULATOR, MINIMUM_CELL, outcomes
 from oversight.rollups import TIMED_STAGES, rebuild, refresh
+from oversight.suppression import suppress
 from oversight.timeliness import recount, timeliness
 from regulators.registry import get_registry
 
@@ -137,7 +143,7 @@ def duck_timeliness(db: duckdb.DuckDBPyConnection, since: date, until: date) -> 
     """).fetchall()  # noqa: S608 - constants and dates
 
 
-def duck_outcomes(db: duckdb.DuckDBPyConnection, by: str) -> list[tuple]:
+def duck_outcomes(db: duckdb.DuckDBPyConnection, by: str) -> list[list[tuple]]:
     """oversight.outcomes' three queries (figures, people per regulator, totals), in DuckDB; the
     withholding of small cells is the same Python in both, left out of both timings' difference."""
     group = {"immigration_status": "COALESCE(p.immigration_status, 'unknown')",
@@ -176,6 +182,30 @@ def duck_outcomes(db: duckdb.DuckDBPyConnection, by: str) -> list[tuple]:
     return [figures, people, totals]
 
 
+def same_outcomes(ours: object, theirs: list[list[tuple]], by: str) -> None:
+    """FairTrack's published outcome rows against DuckDB's figures: the same groups, the same
+    counts where a row is published, percentiles within the published rounding (0.1 day), and
+    the withheld cells those of DuckDB's people counts."""
+    figures, people, _totals = theirs
+    cells = {(str(r), str(g)): n for r, g, n in people}
+    cells.update({(EVERY_REGULATOR, str(f[0])): f[1] for f in figures})
+    withheld = suppress(cells, {r for r, _ in cells}, {g for _, g in cells}, MINIMUM_CELL)
+    rows = {r.group: r for r in ours.rows}  # type: ignore[attr-defined]
+    shown = {str(f[0]) for f in figures} | {g for r, g in withheld if r == EVERY_REGULATOR}
+    assert set(rows) == shown, (by, "groups differ")
+    for group, n_people, applications, licensed, p50, p80 in figures:
+        row = rows[str(group)]
+        assert row.suppressed == ((EVERY_REGULATOR, str(group)) in withheld), (by, group)
+        if row.suppressed:
+            continue
+        assert (row.people, row.applications, row.licensed) == (n_people, applications,
+                                                                 licensed), (by, group)
+        if licensed:
+            assert abs(row.median_days_to_licence - p50) <= 0.05 + 1e-9, (by, group)
+            assert abs(row.p80_days_to_licence - p80) <= 0.05 + 1e-9, (by, group)
+    print(f"same answer from both: outcomes by {by}, {len(rows)} groups", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -184,6 +214,8 @@ def main() -> None:
     parser.add_argument("--parquet", default=str(ROOT / "build" / "parquet"))
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--only", default="", help="the questions whose name contains this")
+    parser.add_argument("--no-recount", action="store_true",
+                        help="leave out FairTrack counting every visit (the slow definition)")
     args = parser.parse_args()
     engine = make_engine(args.url)
     sessions = make_sessionmaker(engine)
@@ -193,9 +225,16 @@ def main() -> None:
         with sessions() as session, unit_of_work(session):
             began = time.perf_counter()
             folded = rebuild(session)
-        print(f"rollups rebuilt from {folded} visits in {time.perf_counter() - began:.0f} s")
+        print(f"timeliness rollups rebuilt from {folded} visits in "
+              f"{time.perf_counter() - began:.0f} s", flush=True)
+        with sessions() as session, unit_of_work(session):
+            began = time.perf_counter()
+            written = rebuild_outcomes(session)
+        print(f"outcome rollup rebuilt: {written} closed applications in "
+              f"{time.perf_counter() - began:.0f} s", flush=True)
     with sessions() as session, unit_of_work(session):
         refresh(session)
+        refresh_outcomes(session)
     folder = Path(args.parquet)
     if not args.skip_export:
         began = time.perf_counter()
@@ -209,9 +248,11 @@ def main() -> None:
         counts = session.execute(text(
             "SELECT (SELECT count(*) FROM applications), (SELECT count(*) FROM stage_visits), "
             "(SELECT count(*) FROM stage_intervals), (SELECT count(*) FROM deadlines), "
-            "(SELECT count(*) FROM timeliness_rollups)")).one()
+            "(SELECT count(*) FROM timeliness_rollups), (SELECT count(*) FROM outcome_rollups)"
+        )).one()
     print(f"{counts[0]} applications, {counts[1]} stage visits, {counts[2]} stage intervals, "
-          f"{counts[3]} deadlines; {counts[4]} rollup rows")
+          f"{counts[3]} deadlines; {counts[4]} timeliness rollup rows, {counts[5]} outcome rollup "
+          "rows (closed applications)")
     questions: dict[str, dict[str, Callable[[Session], object]]] = {
         "timeliness, every regulator by quarter, 12 months": {
             "fairtrack": lambda s: timeliness(s, OVERSIGHT, registry, regulator=None, stage=None,
@@ -221,6 +262,8 @@ def main() -> None:
                                          since=year_ago, until=today),
         },
     }
+    if args.no_recount:
+        del questions["timeliness, every regulator by quarter, 12 months"]["recount"]
     for by in DIMENSIONS:
         questions[f"outcomes by {by}"] = {
             "fairtrack": lambda s, by=by: outcomes(s, OVERSIGHT, registry, by=by, regulator=None),
@@ -235,6 +278,11 @@ def main() -> None:
         assert [(r.regulator, r.stage, r.period, r.count, r.median_business_days) for r in ours] == [
             (r[0], r[1], r[2], r[3], round(r[4], 2)) for r in theirs], "DuckDB disagrees"
         print(f"same answer from both: {len(ours)} rows, {sum(r.count for r in ours)} visits")
+        for by in DIMENSIONS:
+            if args.only not in f"outcomes by {by}":
+                continue
+            same_outcomes(outcomes(session, OVERSIGHT, registry, by=by, regulator=None),
+                          duck_outcomes(db, by), by)
     with sessions() as session:
         for runs in questions.values():  # warm: caches, as a server that has been up
             for run in runs.values():

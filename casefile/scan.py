@@ -1,8 +1,8 @@
 """The periodic scan (`fairtrack scan`, and `fairtrack worker` at its interval): close windows whose
 last day has fully passed (Ontario time), raise every flag, queue the applicants' reminders
 (14, 7 and 2 days before each of their time limits, each once), fold the stage visits
-completed since into the timeliness rollups, and keep each regulator's and stage's expected
-time for the reads.
+completed since into the timeliness rollups and the applications changed since into the outcome
+rollup, and keep each regulator's and stage's expected time for the reads.
 
 Idempotent: what it lapses is gone from the next run's candidates, and flags are keyed by occurrence.
 Each lapse is its own unit of work through the one domain function that writes events.
@@ -27,6 +27,7 @@ from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import LAPSE
 from oversight.expectations import refresh_expectations
+from oversight.outcome_rollups import refresh as refresh_outcomes
 from oversight.rollups import refresh
 from regulators.registry import Registry
 from workflow.machine import allowed_triggers
@@ -47,6 +48,7 @@ class ScanReport:
     raised: dict[str, int] = field(default_factory=dict)
     reminders: int = 0  # reminder emails queued
     rolled_up: int = 0  # completed visits folded into the timeliness rollups
+    outcomes_rolled_up: int = 0  # closed applications' rows written into the outcome rollup
     expectations: int = 0  # (regulator, stage) expected times kept for the reads
 
 
@@ -97,6 +99,8 @@ def scan(session: Session, registry: Registry, now: datetime | None = None) -> S
         report.reminders = queue_reminders(session, local_date(now), now)
     with unit_of_work(session):  # after the lapses: the visits they closed are counted
         report.rolled_up = refresh(session, now)
+    with unit_of_work(session):  # after the lapses: the applications they closed are counted
+        report.outcomes_rolled_up = refresh_outcomes(session, now)
     with unit_of_work(session):
         report.expectations = refresh_expectations(session, registry, now)
     return report

@@ -29,6 +29,7 @@ from flags.service import raise_flags
 from law.calendar import local_date
 from law.road import FIXES_RULES_VERSION, STATE_INFO, Fact, Role
 from law.standards import StandardStage
+from oversight.outcome_rollups import refresh as refresh_outcomes
 from oversight.rollups import refresh
 from profiles.models import ApplicantProfile
 from profiles.schemas import IRCC_LANGUAGE_TESTS, ImmigrationStatus
@@ -198,9 +199,10 @@ def _generate(
     # What the write path and the scan's rules find on these histories today (the scan's flags).
     phase("flags")
     raise_flags(session, registry, local_date(now), now=now)
-    # And the timeliness rollups, as the scan keeps them.
+    # And the timeliness and outcome rollups, as the scan keeps them.
     phase("rollups")
     refresh(session, now)
+    refresh_outcomes(session, now)
     return done
 
 

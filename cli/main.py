@@ -225,8 +225,8 @@ def verify(
 @app.command()
 def scan() -> None:
     """Close statutory windows that ran out unused (`lapse`), raise flags, queue reminders, bring
-    the timeliness rollups up to date and keep each regulator's expected time per stage for
-    the application reads. Safe to repeat."""
+    the timeliness and outcome rollups up to date and keep each regulator's expected time per
+    stage for the application reads. Safe to repeat."""
     from casefile.scan import scan as run_scan
 
     with open_session() as session:
@@ -235,6 +235,7 @@ def scan() -> None:
     err.print(f"lapsed {len(report.lapsed)}, windows expired without a step {report.expired}; "
               f"new flags: {raised}; reminders queued {report.reminders}; "
               f"completed stage visits rolled up: {report.rolled_up}; "
+              f"closed applications rolled up: {report.outcomes_rolled_up}; "
               f"expected times kept: {report.expectations}")
 
 

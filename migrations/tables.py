@@ -13,7 +13,7 @@ from integrations.models import (
     OutboxMessage,
     WebhookSubscription,
 )
-from oversight.models import RollupWatermark, StageExpectation, TimelinessRollup
+from oversight.models import OutcomeRollup, RollupWatermark, StageExpectation, TimelinessRollup
 from profiles.models import ApplicantProfile
 from regulators.models import AssessorRecord, RegistrySync, RegulatorRecord, RegulatorRules
 from workflow.models import Application, DecisionLetter, Event, StageInterval, StageVisit
@@ -24,7 +24,8 @@ __all__ = [
     "ApplicantProfile", "Deadline", "Flag", "FlagAction",
     "ImportJob", "ImportedRow", "OutboxAttempt", "OutboxMessage", "WebhookSubscription",
     "ApiKey", "PageSessionRecord", "RefreshToken", "Throttle",
-    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "RegistrySync",
+    "Application", "AssessorRecord", "DecisionLetter", "Event", "IdempotencyRecord", "OutcomeRollup",
+    "RegistrySync",
     "RegulatorRecord", "RegulatorRules", "RollupWatermark", "StageExpectation", "StageInterval",
     "StageVisit", "TimelinessRollup", "User", "metadata",
 ]

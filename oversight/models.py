@@ -41,8 +41,28 @@ class TimelinessRollup(SQLModel, table=True):
     attributable_business_days_as_recorded: int = 0
 
 
+class OutcomeRollup(SQLModel, table=True):
+    """One closed application as the outcome figures see it (oversight/outcome_rollups.py): its
+    regulator and applicant, whether licensed, its days to licence and the stages it reached, as of
+    the stage interval the watermark 'outcomes' last read. The applicant's profile is joined when
+    the figures are asked for (a profile changes without any event)."""
+
+    __tablename__ = "outcome_rollups"
+
+    application_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    regulator: str = Field(max_length=80, index=True)
+    applicant_id: int
+    licensed: int  # 1 if licensed, else 0 (refused, withdrawn, abandoned)
+    # Days from the application's creation to its entering `licensed` (fractional), None unless
+    # licensed: the same SQL expression the figures computed from the rows (oversight.sql).
+    days: float | None = None
+    # The stages it had an interval in, closed aside: a bit each (outcome_rollups.STAGE_BITS).
+    stages: int
+
+
 class RollupWatermark(SQLModel, table=True):
-    """How far the rollups have read: every visit closed by a visit whose id is at most last_id."""
+    """How far the rollups have read: for 'timeliness', every visit closed by a visit whose id is
+    at most last_id; for 'outcomes', every stage interval whose id is at most last_id."""
 
     __tablename__ = "rollup_watermarks"
 

@@ -1,7 +1,13 @@
 """Outcomes in SQL: time to licence and success rate by stage, immigration status, country of
 education and pre-arrival start, over closed applications. Cells under MINIMUM_CELL people are
 withheld, with their complements (oversight.suppression) so that none can be worked out from the
-rest; totals are published rounded to the nearest TOTAL_ROUNDING."""
+rest; totals are published rounded to the nearest TOTAL_ROUNDING.
+
+The closed applications are read from the outcome rollup (oversight.outcome_rollups: a narrow row
+per closed application, those changed since its last refresh computed on the fly) and joined to the
+applicants' profiles as they are now; `recount` counts them from the applications and their stage
+intervals instead, the definition the rollup replaces (tests/oversight/test_outcome_rollups.py
+proves them equal). Either way the same aggregate SQL computes the figures from the same rows."""
 
 from typing import Any
 
@@ -11,6 +17,7 @@ from sqlalchemy.orm import Session
 from accounts.actor import Actor
 from fairtrack.errors import InvalidRequest
 from law.road import CLOSED_STATES
+from oversight.outcome_rollups import REACHED, facts, watermark
 from oversight.schemas import OutcomeRow, Outcomes, OutcomeTotals
 from oversight.scope import regulator_in_scope
 from oversight.sql import days_between, percentile
@@ -31,14 +38,16 @@ DIMENSIONS = {
 EVERY_REGULATOR = "*"
 
 
-def _closed(dialect: str, by: str, one_regulator: bool) -> str:
-    """The closed applications, one row per application (per stage reached, by stage), with its
-    group, regulator, applicant, whether licensed and its days to licence. Composed of constants
-    from oversight.sql and validated choices; input goes only in binds."""
+def _recounted(dialect: str, by: str, one_regulator: bool) -> str:
+    """The CTE `closed` counted from the rows themselves (the definition the rollup replaces, kept
+    to prove it): one row per closed application (per stage reached, by stage), with its group,
+    regulator, applicant, whether licensed and its days to licence. Composed of constants from
+    oversight.sql and validated choices; input goes only in binds."""
     reached = ("JOIN (SELECT DISTINCT application_id, stage FROM stage_intervals "
                "WHERE stage <> 'closed') AS reached ON reached.application_id = a.id"
                if by == "stage" else "")
     return f"""
+        closed AS (
         SELECT {DIMENSIONS[by]} AS grp, a.regulator, a.applicant_id,
                CASE WHEN a.state = 'licensed' THEN 1 ELSE 0 END AS licensed,
                CASE WHEN a.state = 'licensed'
@@ -48,25 +57,49 @@ def _closed(dialect: str, by: str, one_regulator: bool) -> str:
         LEFT JOIN stage_intervals AS l ON l.application_id = a.id AND l.state = 'licensed'
         {reached}
         WHERE a.state IN :closed {"AND a.regulator = :regulator" if one_regulator else ""}
+        )
     """  # noqa: S608
 
 
-def _run(session: Session, sql: str, regulator: str | None) -> list[Any]:
+def _rolled_up(dialect: str, by: str, one_regulator: bool) -> str:
+    """The same CTE `closed` from the outcome rollup (oversight.outcome_rollups: its rows, and the
+    applications changed since its watermark computed on the fly), joined to the profiles now."""
+    mine = "AND {}.regulator = :regulator" if one_regulator else ""
+    joined = (f"JOIN {REACHED} AS reached ON (f.stages & reached.bit) <> 0" if by == "stage"
+              # a profile per applicant at most (its key): the join adds no row
+              else "LEFT JOIN applicant_profiles AS p ON p.user_id = f.applicant_id")
+    return f"""
+        {facts(dialect, mine.format("r"), mine.format("a"))},
+        closed AS (
+            SELECT {DIMENSIONS[by]} AS grp, f.regulator, f.applicant_id, f.licensed, f.days
+            FROM facts AS f {joined}
+        )
+    """  # noqa: S608
+
+
+def _closed(dialect: str, by: str, one_regulator: bool, recount: bool) -> str:
+    return (_recounted if recount else _rolled_up)(dialect, by, one_regulator)
+
+
+def _run(session: Session, sql: str, regulator: str | None, mark: int | None) -> list[Any]:
     params: dict[str, object] = {"closed": sorted(CLOSED_STATES)}
     if regulator:
         params["regulator"] = regulator
+    if mark is not None:
+        params["mark"] = mark
     statement = text(sql).bindparams(bindparam("closed", expanding=True))
     return list(session.execute(statement, params))
 
 
-def _figures(session: Session, dialect: str, by: str, regulator: str | None) -> list[Any]:
+def _figures(session: Session, dialect: str, by: str, regulator: str | None,
+             mark: int | None) -> list[Any]:
     """Per group of the scope: people, applications, licensed, and days to licence p50 and p80."""
     ranked = ""
     if dialect != "postgresql":
         ranked = (", ROW_NUMBER() OVER (PARTITION BY grp, days IS NULL ORDER BY days) AS rn, "
                   "COUNT(days) OVER (PARTITION BY grp) AS n")
     sql = f"""
-        WITH closed AS ({_closed(dialect, by, regulator is not None)}),
+        WITH {_closed(dialect, by, regulator is not None, mark is None)},
         ranked AS (SELECT *{ranked} FROM closed)
         SELECT grp, COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
                SUM(licensed) AS licensed,
@@ -75,33 +108,46 @@ def _figures(session: Session, dialect: str, by: str, regulator: str | None) -> 
         GROUP BY grp
         ORDER BY grp
     """  # noqa: S608
-    return _run(session, sql, regulator)
+    return _run(session, sql, regulator, mark)
 
 
-def _people_by_regulator(session: Session, dialect: str, by: str) -> list[Any]:
+def _people_by_regulator(session: Session, dialect: str, by: str, mark: int | None) -> list[Any]:
     sql = f"""
-        WITH closed AS ({_closed(dialect, by, False)})
+        WITH {_closed(dialect, by, False, mark is None)}
         SELECT regulator, grp, COUNT(DISTINCT applicant_id) AS people FROM closed
         GROUP BY regulator, grp
     """  # noqa: S608
-    return _run(session, sql, None)
+    return _run(session, sql, None, mark)
 
 
-def _totals(session: Session, regulator: str | None) -> OutcomeTotals:
-    sql = f"""
-        SELECT COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
-               COALESCE(SUM(CASE WHEN state = 'licensed' THEN 1 ELSE 0 END), 0) AS licensed
-        FROM applications WHERE state IN :closed {"AND regulator = :regulator" if regulator else ""}
-    """  # noqa: S608
-    (row,) = _run(session, sql, regulator)
+def _totals(session: Session, dialect: str, regulator: str | None,
+            mark: int | None) -> OutcomeTotals:
+    if mark is None:  # counted from the applications
+        sql = f"""
+            SELECT COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
+                   COALESCE(SUM(CASE WHEN state = 'licensed' THEN 1 ELSE 0 END), 0) AS licensed
+            FROM applications
+            WHERE state IN :closed {"AND regulator = :regulator" if regulator else ""}
+        """  # noqa: S608
+    else:
+        mine = "AND {}.regulator = :regulator" if regulator else ""
+        sql = f"""
+            WITH {facts(dialect, mine.format("r"), mine.format("a"))}
+            SELECT COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
+                   COALESCE(SUM(licensed), 0) AS licensed
+            FROM facts
+        """  # noqa: S608
+    (row,) = _run(session, sql, regulator, mark)
     return OutcomeTotals(people=round_to(row.people, TOTAL_ROUNDING),
                          applications=round_to(row.applications, TOTAL_ROUNDING),
                          licensed=round_to(row.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
 
 
-def withheld_cells(session: Session, dialect: str, by: str, everyone: list[Any]) -> set[tuple[str, str]]:
+def withheld_cells(session: Session, dialect: str, by: str, everyone: list[Any],
+                   mark: int | None = None) -> set[tuple[str, str]]:
     """The cells withheld in the whole table (every regulator, and all together), whoever asks."""
-    people = {(r.regulator, r.grp): r.people for r in _people_by_regulator(session, dialect, by)}
+    people = {(r.regulator, r.grp): r.people
+              for r in _people_by_regulator(session, dialect, by, mark)}
     people.update({(EVERY_REGULATOR, r.grp): r.people for r in everyone})
     rows = {row for row, _ in people}
     columns = {column for _, column in people}
@@ -114,15 +160,20 @@ def _withheld_row(group: str) -> OutcomeRow:
 
 
 def outcomes(
-    session: Session, actor: Actor, registry: Registry, *, by: str, regulator: str | None
+    session: Session, actor: Actor, registry: Registry, *, by: str, regulator: str | None,
+    recount: bool = False,
 ) -> Outcomes:
+    """The figures by `by` for one regulator or all in the actor's scope, from the outcome rollup;
+    `recount` counts them from the applications and their intervals instead (the definition the
+    rollup replaces: the same answer, slower)."""
     if by not in DIMENSIONS:
         raise InvalidRequest(f"by is one of {list(DIMENSIONS)}", field="by")
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
-    figures = _figures(session, dialect, by, regulator)
-    everyone = figures if regulator is None else _figures(session, dialect, by, None)
-    withheld = withheld_cells(session, dialect, by, everyone)
+    mark = None if recount else watermark(session)
+    figures = _figures(session, dialect, by, regulator, mark)
+    everyone = figures if regulator is None else _figures(session, dialect, by, None, mark)
+    withheld = withheld_cells(session, dialect, by, everyone, mark)
     scope = regulator or EVERY_REGULATOR
     rows: dict[str, OutcomeRow] = {}
     for r in figures:
@@ -140,4 +191,4 @@ def outcomes(
         if row == scope and group not in rows:
             rows[group] = _withheld_row(group)
     return Outcomes(by=by, minimum_cell=MINIMUM_CELL, rows=[rows[g] for g in sorted(rows)],
-                    totals=_totals(session, regulator))
+                    totals=_totals(session, dialect, regulator, mark))

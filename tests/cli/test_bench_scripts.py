@@ -86,3 +86,7 @@ def test_oversight_duckdb_benchmark_gets_the_same_answer(backend: str, tmp_path:
         out = run_script("bench/oversight_duckdb.py", "--url", url, "--grow-to", "50",
                          "--rounds", "1", "--parquet", str(tmp_path))
     assert "same answer from both" in out and "outcomes by stage" in out, out
+    # After --grow-to the outcome rollup is rebuilt, and every dimension agrees with DuckDB's.
+    assert "outcome rollup rebuilt" in out, out
+    for by in ("stage", "immigration_status", "country_of_education", "started_before_arrival"):
+        assert f"same answer from both: outcomes by {by}" in out, out

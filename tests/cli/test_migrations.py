@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlmodel import col
 
 from accounts.actor import Actor
@@ -209,3 +209,36 @@ def test_the_flag_history_migration_writes_the_history_the_flags_columns_tell(
     assert "flag_actions" not in tables(fresh_engine)
     upgrade(fresh_engine)
     assert history() == written
+
+
+def test_the_outcome_rollup_migration_builds_the_rollup_of_the_stored_applications(
+    fresh_engine: Engine,
+) -> None:
+    """Data from before 0015_outcome_rollups: the upgrade writes every closed application's row
+    (as the demo's refresh did) and sets the watermark to the last stage interval."""
+    from oversight.models import OutcomeRollup, RollupWatermark
+    from oversight.outcome_rollups import WATERMARK
+    from workflow.models import StageInterval
+
+    upgrade(fresh_engine)
+    sessions = make_sessionmaker(fresh_engine)
+    with transaction(sessions) as session:
+        generate(session, get_registry(), 30, seed=11)
+
+    def rows() -> list[tuple[object, ...]]:
+        with sessions() as session:
+            return [tuple(r) for r in session.execute(
+                select(OutcomeRollup.application_id, OutcomeRollup.regulator,  # type: ignore[call-overload]
+                       OutcomeRollup.applicant_id, OutcomeRollup.licensed, OutcomeRollup.days,
+                       OutcomeRollup.stages).order_by(col(OutcomeRollup.application_id)))]
+
+    refreshed = rows()
+    assert refreshed  # some of thirty demo applications are closed
+    downgrade(fresh_engine, "0014_flag_history")
+    assert "outcome_rollups" not in tables(fresh_engine)
+    upgrade(fresh_engine)
+    assert rows() == refreshed
+    with sessions() as session:
+        mark = session.get(RollupWatermark, WATERMARK)
+        assert mark is not None
+        assert mark.last_id == session.scalar(select(func.max(col(StageInterval.id))))
