@@ -21,4 +21,4 @@ def follow_event(
     on the rows the event touched, in memory."""
     touched = record_deadlines(session, registry, application, event, open_deadlines)
     raise_flags_after(session, registry, application, event, touched)
-    notify_event(session, application, event)
+    notify_event(session, registry, application, event)

@@ -17,6 +17,7 @@ from integrations.emails import language_of, reminder_due, render
 from integrations.outbox import already_queued, queue_email, queue_webhooks
 from law.calendar import local_date
 from law.road import Clock
+from regulators.registry import Registry
 from workflow.models import Application, Event
 from workflow.schemas import stage_of
 
@@ -45,10 +46,10 @@ def opened_for_applicant(session: Session, application_id: int, seq: int) -> lis
     ))
 
 
-def notify_event(session: Session, application: Application, event: Event) -> None:
+def notify_event(session: Session, registry: Registry, application: Application, event: Event) -> None:
     """After the deadlines have followed the event (casefile.consequences), same transaction."""
     assert application.id is not None
-    queue_webhooks(session, application, event, event.recorded_at)
+    queue_webhooks(session, registry, application, event, event.recorded_at)
     if not tells_applicant(event):
         return
     applicant = session.get(User, application.applicant_id)
