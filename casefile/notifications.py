@@ -13,11 +13,13 @@ from accounts.models import User
 from deadlines.models import Deadline
 from deadlines.service import OPEN, RESPONSE_DEADLINE, STATUTORY_WINDOW
 from fairtrack.settings import get_settings
+from i18n import translator
 from integrations.emails import language_of, reminder_due, render
 from integrations.outbox import already_queued, queue_email, queue_webhooks
 from law.calendar import local_date
 from law.road import Clock
 from regulators.registry import Registry
+from regulators.route import what_next
 from workflow.models import Application, Event
 from workflow.schemas import stage_of
 
@@ -61,6 +63,8 @@ def notify_event(session: Session, registry: Registry, application: Application,
         reference=application.reference, stage=stage_of(event.to_state), state=event.to_state,
         outcome=event.outcome, occurred_on=local_date(event.occurred_at),
         windows=opened_for_applicant(session, application.id, event.seq), url=messages_url(),
+        next_text=what_next(event.to_state, registry.regulator(application.regulator), registry,
+                            application.assessor, translator(lang)),
     )
     queue_email(session, dedupe_key=f"event:{application.id}:{event.seq}",
                 application_id=application.id, recipient_id=application.applicant_id, language=lang,
