@@ -106,6 +106,7 @@ def drop_database(name: str) -> None:
 # The tables that hang off an application (application_id), copied with it. The outbox's messages
 # (the template's emails, keyed by its id) are not: the clones' past needs no mail.
 CLONED = ("events", "stage_intervals", "stage_visits", "deadlines", "flags")
+SERIES = "generate_series(CAST(:first AS integer), CAST(:last AS integer))"
 
 
 def clone(sessions: sessionmaker[Session], template: str, n: int) -> list[str]:
@@ -124,7 +125,7 @@ def clone(sessions: sessionmaker[Session], template: str, n: int) -> list[str]:
         names = ", ".join(f'"{c}"' for c in columns)
         session.execute(text(
             f"INSERT INTO applications (id, {names}) SELECT g, {names} FROM applications "  # noqa: S608
-            "CROSS JOIN generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g WHERE id = :template"),
+            f"CROSS JOIN {SERIES} AS g WHERE id = :template"),
             {"first": first, "last": first + n - 1, "template": template_id})
         session.execute(text("SELECT setval(pg_get_serial_sequence('applications', 'id'), :last)"),
                         {"last": first + n - 1})
@@ -136,8 +137,7 @@ def clone(sessions: sessionmaker[Session], template: str, n: int) -> list[str]:
             names = ", ".join(f'"{c}"' for c in cols)
             session.execute(text(
                 f"INSERT INTO {table} (application_id, {names}) SELECT g, {names} FROM {table} "  # noqa: S608
-                "CROSS JOIN generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g WHERE application_id = :template "
-                "ORDER BY g, id"),
+                f"CROSS JOIN {SERIES} AS g WHERE application_id = :template ORDER BY g, id"),
                 {"first": first, "last": first + n - 1, "template": template_id})
         year = template.split("-")[1]
     return [f"FT-{year}-{i:06d}" for i in range(first, first + n)]

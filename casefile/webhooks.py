@@ -115,7 +115,9 @@ def _delivery_view(session: Session, message: OutboxMessage) -> DeliveryView:
     )
 
 
-def _own(session: Session, organization: str, subscription_id: int, lock: bool = False) -> WebhookSubscription:
+def _own(
+    session: Session, organization: str, subscription_id: int, lock: bool = False,
+) -> WebhookSubscription:
     """One of this organization's subscriptions, not deleted (else NotFound: another's is not
     said to exist)."""
     subscription = session.get(WebhookSubscription, subscription_id, with_for_update=lock)
