@@ -246,8 +246,9 @@ class Run:
 
 def run_import(url: str, sessions: sessionmaker[Session], path: Path, rows: int, every: float,
                stop_at: datetime | None) -> Run:
-    """`fairtrack import` over the file; interrupted (SIGINT, as Ctrl-C: the row being applied is
-    rolled back whole) if it is still running at `stop_at`."""
+    """`fairtrack import` over the file; stopped (SIGTERM: the process ends, and the database rolls
+    back the row it was applying as its connection closes) if it is still running at `stop_at`.
+    Not SIGINT: a command started in the background of a shell inherits SIGINT ignored."""
     watch = Watch(sessions, rows, every)
     watch.start()
     env = {**os.environ, "FAIRTRACK_DATABASE_URL": url}
@@ -257,8 +258,8 @@ def run_import(url: str, sessions: sessionmaker[Session], path: Path, rows: int,
         finished = True
         while command.poll() is None:
             if stop_at is not None and datetime.now(UTC) >= stop_at:
-                log(f"  --stop-at {stop_at:%H:%M} UTC reached: interrupting the import (SIGINT)")
-                command.send_signal(signal.SIGINT)
+                log(f"  --stop-at {stop_at:%H:%M} UTC reached: stopping the import (SIGTERM)")
+                command.send_signal(signal.SIGTERM)
                 finished = False
                 break
             time.sleep(1)
@@ -344,10 +345,10 @@ def main() -> None:  # noqa: PLR0915 - one straight run, step by step
     parser.add_argument("--database", default="ft15_import")
     parser.add_argument("--every", type=float, default=60.0, help="seconds between progress lines")
     parser.add_argument("--stop-at", default=None, metavar="HH:MM",
-                        help="UTC time at which to interrupt the first import if it still runs; "
+                        help="UTC time at which to stop the first import if it still runs; "
                              "the second then imports the part the first went through")
     parser.add_argument("--stop-second-at", default=None, metavar="HH:MM",
-                        help="UTC time at which to interrupt the second import if it still runs")
+                        help="UTC time at which to stop the second import if it still runs")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
