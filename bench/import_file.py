@@ -356,8 +356,12 @@ def main() -> None:  # noqa: PLR0915 - one straight run, step by step
         if value is None:
             return None
         hours, minutes = (int(p) for p in value.split(":"))
-        return datetime.now(UTC).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        when = datetime.now(UTC).replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        if when <= datetime.now(UTC) + timedelta(minutes=1):
+            parser.error(f"{value} UTC is not at least a minute from now")
+        return when
 
+    at(args.stop_at), at(args.stop_second_at)  # refused now, not after the set-up
     failures: list[str] = []
     log(f"load average {os.getloadavg()}; database {args.database}; {args.rows} rows")
     url = fresh_database(args.database)
