@@ -3,7 +3,7 @@ organizations on the road, each for its own applications (docs/integrations.md).
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Query
+from fastapi import APIRouter, Body, Header, Path, Query, Response
 
 from api.auth import Integrator
 from api.deps import RegistryDep, SessionDep
@@ -70,6 +70,15 @@ def subscribe(data: webhooks.SubscriptionCreate, actor: Integrator,
 @router.get("/webhooks", response_model=list[webhooks.SubscriptionView], responses=responses(*AUTH))
 def list_subscriptions(actor: Integrator, session: SessionDep) -> list[webhooks.SubscriptionView]:
     return webhooks.subscriptions(session, actor)
+
+
+@router.delete("/webhooks/{subscription_id}", status_code=204, responses=responses(*AUTH, NotFound))
+def unsubscribe(subscription_id: Id, actor: Integrator, session: SessionDep) -> Response:
+    """Delete one of your organization's subscriptions: nothing more is delivered to it, and its
+    deliveries still to send are cancelled (never sent); its secret is erased. Another
+    organization's answers 404."""
+    webhooks.unsubscribe(session, actor, subscription_id)
+    return Response(status_code=204)
 
 
 @router.get("/webhooks/{subscription_id}/deliveries", response_model=list[webhooks.DeliveryView],

@@ -17,7 +17,7 @@ from fairtrack.database import unit_of_work
 from fairtrack.errors import VersionConflict
 from fairtrack.idempotency import fingerprint, recall, remember
 from flags.service import open_deadlines_and_flags
-from integrations.outbox import SUBSCRIBED
+from integrations.outbox import SUBSCRIBED, tribunals
 from law.calendar import local_date
 from regulators.registry import Registry
 from workflow.append import append_event, start_log
@@ -58,7 +58,8 @@ def apply_event(
 ) -> tuple[Application, Event]:
     """Fire one trigger in the caller's transaction: lock the application (once), check the step,
     append it to the log, and follow it."""
-    locked = lock_application(session, actor, registry, reference, SUBSCRIBED)
+    locked = lock_application(session, actor, registry, reference, SUBSCRIBED,
+                              {"tribunals": tribunals(registry)})
     return step(session, actor, registry, locked.application, request, now, locked)
 
 
@@ -138,7 +139,8 @@ def record_event(
     try:
         with unit_of_work(session):
             # Lock first, so that a retry racing its original waits and then finds its answer.
-            locked = lock_application(session, actor, registry, reference, SUBSCRIBED)
+            locked = lock_application(session, actor, registry, reference, SUBSCRIBED,
+                              {"tribunals": tribunals(registry)})
             if idempotency_key and actor.user_id is not None:
                 earlier = recall(session, actor.user_id, idempotency_key, request_hash)
                 if earlier is not None:

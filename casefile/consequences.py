@@ -24,4 +24,4 @@ def follow_event(
     lock), if known."""
     touched = record_deadlines(session, registry, application, event, open_deadlines)
     raise_flags_after(session, registry, application, event, touched, known_flags)
-    notify_event(session, application, event, subscribed)
+    notify_event(session, registry, application, event, subscribed)

@@ -13,10 +13,13 @@ from accounts.models import User
 from deadlines.models import Deadline
 from deadlines.service import OPEN, RESPONSE_DEADLINE, STATUTORY_WINDOW
 from fairtrack.settings import get_settings
+from i18n import translator
 from integrations.emails import language_of, reminder_due, render
 from integrations.outbox import already_queued, queue_email, queue_webhooks
 from law.calendar import local_date
 from law.road import Clock
+from regulators.registry import Registry
+from regulators.route import what_next
 from workflow.models import Application, Event
 from workflow.schemas import stage_of
 
@@ -46,14 +49,15 @@ def opened_for_applicant(session: Session, application_id: int, seq: int) -> lis
 
 
 def notify_event(
-    session: Session, application: Application, event: Event, subscribed: bool | None = None
+    session: Session, registry: Registry, application: Application, event: Event,
+    subscribed: bool | None = None,
 ) -> None:
     """After the deadlines have followed the event (casefile.consequences), same transaction.
-    `subscribed` False: no active webhook for the application's organizations (read with the
+    `subscribed` False: no active webhook for any organization that could be told (read with the
     lock in this transaction), so none is read again."""
     assert application.id is not None
     if subscribed is not False:
-        queue_webhooks(session, application, event, event.recorded_at)
+        queue_webhooks(session, registry, application, event, event.recorded_at)
     if not tells_applicant(event):
         return
     applicant = session.get(User, application.applicant_id)
@@ -65,6 +69,8 @@ def notify_event(
         reference=application.reference, stage=stage_of(event.to_state), state=event.to_state,
         outcome=event.outcome, occurred_on=local_date(event.occurred_at),
         windows=opened_for_applicant(session, application.id, event.seq), url=messages_url(),
+        next_text=what_next(event.to_state, registry.regulator(application.regulator), registry,
+                            application.assessor, translator(lang)),
     )
     queue_email(session, dedupe_key=f"event:{application.id}:{event.seq}",
                 application_id=application.id, recipient_id=application.applicant_id, language=lang,

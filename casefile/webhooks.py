@@ -1,5 +1,7 @@
 """Webhook subscriptions of an organization (its staff or its system's API key): subscribe (the
-secret is shown once), list, read the deliveries with their status, replay one."""
+secret is shown once), list, read the deliveries with their status, replay one, delete one (its
+deliveries still to send are cancelled, its secret erased; the row stays, inactive, for the record
+of what was sent)."""
 
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +16,7 @@ from fairtrack.columns import utcnow
 from fairtrack.database import unit_of_work
 from fairtrack.errors import Forbidden, InvalidRequest, NotFound
 from integrations.models import OutboxAttempt, OutboxMessage, WebhookSubscription
-from integrations.outbox import delivery_of, replay
+from integrations.outbox import cancel_deliveries, delivery_of, replay
 from integrations.signing import new_secret
 from law.road import TRIGGER_ROLES, Role
 
@@ -78,7 +80,8 @@ def subscribe(session: Session, actor: Actor, data: SubscriptionCreate) -> Subsc
         raise InvalidRequest(f"unknown triggers {unknown}", field="triggers")
     with unit_of_work(session):
         count = len(session.scalars(select(col(WebhookSubscription.id)).where(
-            col(WebhookSubscription.organization) == organization)).all())
+            col(WebhookSubscription.organization) == organization,
+            col(WebhookSubscription.active).is_(True))).all())
         if count >= MAX_SUBSCRIPTIONS:
             raise InvalidRequest(f"at most {MAX_SUBSCRIPTIONS} subscriptions per organization")
         secret = new_secret()
@@ -94,7 +97,8 @@ def subscribe(session: Session, actor: Actor, data: SubscriptionCreate) -> Subsc
 def subscriptions(session: Session, actor: Actor) -> list[SubscriptionView]:
     organization = _organization(actor)
     rows = session.scalars(select(WebhookSubscription).where(
-        col(WebhookSubscription.organization) == organization).order_by(col(WebhookSubscription.id)))
+        col(WebhookSubscription.organization) == organization,
+        col(WebhookSubscription.active).is_(True)).order_by(col(WebhookSubscription.id)))
     return [_view(row) for row in rows]
 
 
@@ -111,11 +115,20 @@ def _delivery_view(session: Session, message: OutboxMessage) -> DeliveryView:
     )
 
 
+def _own(
+    session: Session, organization: str, subscription_id: int, lock: bool = False,
+) -> WebhookSubscription:
+    """One of this organization's subscriptions, not deleted (else NotFound: another's is not
+    said to exist)."""
+    subscription = session.get(WebhookSubscription, subscription_id, with_for_update=lock)
+    if subscription is None or subscription.organization != organization or not subscription.active:
+        raise NotFound(f"no webhook subscription {subscription_id} of yours")
+    return subscription
+
+
 def deliveries(session: Session, actor: Actor, subscription_id: int, limit: int = 50) -> list[DeliveryView]:
     organization = _organization(actor)
-    subscription = session.get(WebhookSubscription, subscription_id)
-    if subscription is None or subscription.organization != organization:
-        raise NotFound(f"no webhook subscription {subscription_id} of yours")
+    _own(session, organization, subscription_id)
     rows = session.scalars(select(OutboxMessage).where(
         col(OutboxMessage.subscription_id) == subscription_id)
         .order_by(col(OutboxMessage.id).desc()).limit(limit)).all()
@@ -129,3 +142,14 @@ def replay_delivery(session: Session, actor: Actor, delivery_id: int) -> Deliver
         message = replay(session, delivery_of(session, organization, delivery_id), utcnow())
         view = _delivery_view(session, message)
     return view
+
+
+def unsubscribe(session: Session, actor: Actor, subscription_id: int) -> int:
+    """Delete one of the organization's subscriptions: no delivery is queued for it any more, those
+    still to send are cancelled (never sent), and its secret is erased. How many were cancelled."""
+    organization = _organization(actor)
+    with unit_of_work(session):
+        subscription = _own(session, organization, subscription_id, lock=True)
+        subscription.active, subscription.secret = False, ""
+        cancelled = cancel_deliveries(session, subscription_id)
+    return cancelled

@@ -16,18 +16,49 @@ from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from accounts.actor import Actor
 from fairtrack.errors import NotFound
 from integrations.models import OutboxAttempt, OutboxMessage, WebhookSubscription
+from law.road import Role
+from regulators.registry import DIVISIONAL_COURT, Registry
 from workflow.models import Application, Event
+from workflow.policy import events_for, visible_to
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+# cancelled: a delivery still to send when its subscription was deleted; never sent.
+PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
 WEBHOOK, EMAIL = "webhook", "email"
 MAX_ERROR = 500
 
 
-def organizations_of(application: Application) -> list[str]:
-    """Whose applications these are, for webhooks: the regulator's and the assessor's."""
-    return [org for org in (application.regulator, application.assessor) if org]
+def organizations_of(application: Application, registry: Registry) -> dict[str, Role]:
+    """The organizations that may be told of an application's events, with the role their staff
+    hold: its regulator, its assessor, the appeal body that hears its regulator's decisions, and the
+    Divisional Court. Which of them is told of one event is `told`'s call."""
+    found = {application.regulator: Role.regulator}
+    if application.assessor:
+        found.setdefault(application.assessor, Role.assessor)
+    regulator = registry.regulator(application.regulator)
+    if regulator is not None:
+        found.setdefault(regulator.appeal_body.slug, Role.tribunal)
+    found.setdefault(DIVISIONAL_COURT, Role.tribunal)
+    return found
+
+
+def told(session: Session, registry: Registry, application: Application, event: Event,
+         organization: str, role: Role) -> bool:
+    """Whether an organization's webhooks are told of this event: need to know, as its staff read
+    the file over the API (workflow.policy). The application must be visible to the organization
+    once the event is applied (a tribunal: from the moment the file came, or could come, before it,
+    never before; an assessor: never a draft), and the event must be one of the parts of the log it
+    reads (an assessor: its own part)."""
+    actor = Actor(user_id=None, role=role, organization=organization)
+    if not events_for(actor, [event]):
+        return False
+    if role is Role.regulator:
+        return application.regulator == organization
+    session.flush()  # the event's stage interval, which a tribunal's visibility reads
+    return session.scalar(select(col(Application.id)).where(
+        col(Application.id) == application.id, visible_to(actor, registry))) is not None
 
 
 def event_document(application: Application, event: Event) -> dict[str, Any]:
@@ -57,21 +88,36 @@ _SUBSCRIPTIONS = select(WebhookSubscription).where(
 ).order_by(col(WebhookSubscription.id))
 
 
-# Whether the application's organizations (organizations_of) have an active webhook: a column the
-# write path reads with its lock (workflow.service.lock_application), so that an event on an
-# application nobody subscribed to reads no subscriptions.
+def tribunals(registry: Registry) -> list[str]:
+    """The organizations that may be told of any application as its tribunal: every appeal body
+    and the Divisional Court."""
+    return sorted({r.appeal_body.slug for r in registry.regulators.values()} | {DIVISIONAL_COURT})
+
+
+# Whether any organization that could be told of the application's events (organizations_of: its
+# regulator, its assessor, or a tribunal) has an active webhook: a column the write path reads with
+# its lock (workflow.service.lock_application), so that an event on an application nobody
+# subscribed to reads no subscriptions. The tribunals come in as one expanding parameter.
 SUBSCRIBED = exists().where(
-    col(WebhookSubscription.organization).in_([col(Application.regulator),
-                                               col(Application.assessor)]),
+    or_(col(WebhookSubscription.organization).in_([col(Application.regulator),
+                                                   col(Application.assessor)]),
+        col(WebhookSubscription.organization).in_(bindparam("tribunals", expanding=True))),
     col(WebhookSubscription.active).is_(True),
 ).label("subscribed")
 
 
-def queue_webhooks(session: Session, application: Application, event: Event, now: datetime) -> int:
-    """One delivery per active subscription of the application's organizations that wants it."""
-    subscriptions = session.scalars(_SUBSCRIPTIONS, {"organizations": organizations_of(application)}
-                                    ).all()
+def queue_webhooks(
+    session: Session, registry: Registry, application: Application, event: Event, now: datetime,
+) -> int:
+    """One delivery per active subscription that wants it, of the organizations told of the event."""
+    organizations = organizations_of(application, registry)
+    subscriptions = session.scalars(_SUBSCRIPTIONS, {"organizations": sorted(organizations)}).all()
     wanted = [s for s in subscriptions if not s.triggers or event.trigger in s.triggers]
+    if not wanted:
+        return 0
+    verdicts = {org: told(session, registry, application, event, org, organizations[org])
+                for org in {s.organization for s in wanted}}
+    wanted = [s for s in wanted if verdicts[s.organization]]
     if not wanted:
         return 0
     body = json.dumps(event_document(application, event), separators=(",", ":"))
@@ -149,12 +195,26 @@ def record_attempt(
         message.status, message.delivered_at, message.last_error = DELIVERED, now, None
     else:
         message.last_error = error
-        if message.attempts >= max_attempts:
+        if message.status != PENDING:
+            pass  # cancelled while it was being sent: it stays so
+        elif message.attempts >= max_attempts:
             message.status = FAILED
         else:
             message.next_attempt_at = now + backoff(message.attempts, base, cap)
     session.flush()
     return message
+
+
+def cancel_deliveries(session: Session, subscription_id: int) -> int:
+    """A deleted subscription's deliveries still to send: cancelled, never sent (the worker claims
+    pending messages only; one it holds at this moment finds the subscription inactive)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.subscription_id) == subscription_id,
+               col(OutboxMessage.status) == PENDING)
+        .values(status=CANCELLED, claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def replay(session: Session, message: OutboxMessage, now: datetime) -> OutboxMessage:
@@ -165,12 +225,13 @@ def replay(session: Session, message: OutboxMessage, now: datetime) -> OutboxMes
 
 
 def delivery_of(session: Session, organization: str | None, delivery_id: int) -> OutboxMessage:
-    """A webhook delivery of one of this organization's subscriptions (else NotFound)."""
+    """A webhook delivery of one of this organization's subscriptions, not deleted (else NotFound)."""
     found = session.execute(
         select(OutboxMessage).join(WebhookSubscription,
                                    col(WebhookSubscription.id) == col(OutboxMessage.subscription_id))
         .where(col(OutboxMessage.id) == delivery_id,
-               col(WebhookSubscription.organization) == organization)
+               col(WebhookSubscription.organization) == organization,
+               col(WebhookSubscription.active).is_(True))
         .with_for_update(of=OutboxMessage)
     ).scalar_one_or_none()
     if found is None:

@@ -9,7 +9,8 @@ end at the Divisional Court. A regulator that assesses credentials itself has no
 
 from dataclasses import dataclass
 
-from law.road import Fact, Stage
+from i18n import Translator
+from law.road import STATE_INFO, Fact, Stage
 from law.standards import StandardStage
 from law.windows import WindowKind, WindowLaw, windows_on_route
 from regulators.files import Body, Names, Regulator, Sector, ServiceStandard
@@ -142,3 +143,31 @@ def stage_bodies(
         Stage.appeal_board: (regulator.appeal_body.name,),
         Stage.divisional_court: (DIVISIONAL_COURT_BODY.name,),
     }
+
+
+def holder_names(state: str, regulator: Regulator | None, registry: Registry, assessor: str | None,
+                 t: Translator) -> str | None:
+    """Who holds a file where it stands, by name (None before it is sent, and once closed)."""
+    if regulator is None:
+        return None
+    bodies = stage_bodies(regulator, registry, assessor).get(STATE_INFO[state].stage, ())
+    return " / ".join(t.names(body) for body in bodies) or None
+
+
+class _Fill(dict[str, str]):
+    """Names a sentence may use ({holder}, {regulator}, {appeal_body}); an unknown one stays as
+    written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def what_next(state: str, regulator: Regulator | None, registry: Registry, assessor: str | None,
+              t: Translator) -> str:
+    """What happens next where a file stands (the catalog's `state_next` label), with the names of
+    who holds it, its regulator and its appeal body filled in: the application page and the
+    applicant's emails say the same."""
+    holder = holder_names(state, regulator, registry, assessor, t)
+    return t.label("state_next", state).format_map(
+        _Fill(holder=holder or "", regulator=t.names(regulator.name) if regulator else "",
+              appeal_body=t.names(regulator.appeal_body.name) if regulator else ""))

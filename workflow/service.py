@@ -169,14 +169,15 @@ def _lock_statement(
 
 def lock_application(
     session: Session, actor: Actor, registry: Registry, reference: str,
-    also: ColumnElement[Any] | None = None,
+    also: ColumnElement[Any] | None = None, also_params: dict[str, Any] | None = None,
 ) -> Locked:
     """The application if this caller may see it (else NotFound), its row locked, and the open
     interval and visit the next event ends: one read (the lock is on the application's row only).
-    `also`: a column on the application the caller reads with it (built once, e.g. an EXISTS)."""
+    `also`: a column on the application the caller reads with it (built once, e.g. an EXISTS),
+    with the values of its parameters (`also_params`)."""
     app_id = parse_reference(reference)
     statement, params = _lock_statement(actor, registry, also)
-    row = session.execute(statement, {"app_id": app_id, **params}).one_or_none()
+    row = session.execute(statement, {**(also_params or {}), "app_id": app_id, **params}).one_or_none()
     if row is None or row[0].reference != reference:
         raise NotFound(f"no application '{reference}'")
     return Locked(row[0], row[1], row[2], row[3] if also is not None else None)

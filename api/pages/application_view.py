@@ -32,7 +32,8 @@ from law.road import (
 from law.windows import basis_of
 from regulators.files import Regulator
 from regulators.registry import Registry
-from regulators.route import route_facts, stage_bodies
+from regulators.route import holder_names as route_holder_names
+from regulators.route import route_facts, what_next
 from regulators.views import ASSESSMENT_NOTICE
 from workflow.schemas import EventView
 
@@ -76,11 +77,7 @@ class TimelineEntry:
 def holder_names(detail: ApplicationDetail, regulator: Regulator | None, registry: Registry,
                  t: Translator) -> str | None:
     """Who holds the file where it stands, by name (None before it is sent, and once closed)."""
-    if regulator is None:
-        return None
-    stage = STATE_INFO[detail.state].stage
-    bodies = stage_bodies(regulator, registry, detail.assessor).get(stage, ())
-    return " / ".join(t.names(body) for body in bodies) or None
+    return route_holder_names(detail.state, regulator, registry, detail.assessor, t)
 
 
 # Applicant steps offered beside the main ones: saying when a notice came, giving up time, ending.
@@ -289,9 +286,7 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
     must_act = (t.gettext("The applicant") if staff else t.gettext("You")) \
         if info.clock is Clock.applicant else (
         holder if info.clock is not Clock.none else None)
-    next_text = t.label("state_next", detail.state).format_map(
-        _Fill(holder=holder or "", regulator=t.names(regulator.name) if regulator else "",
-              appeal_body=t.names(regulator.appeal_body.name) if regulator else ""))
+    next_text = what_next(detail.state, regulator, registry, detail.assessor, t)
     expectation = detail.expectation
     shown_expectation = expectation if (
         expectation is not None and expectation.completed_visits >= MINIMUM_SAMPLE
@@ -326,11 +321,3 @@ def application_page_context(file: ApplicationFile, registry: Registry, t: Trans
         "closed": info.stage is Stage.closed,
         "licence_class": regulator.licence_class(detail.licence_class) if regulator else None,
     }
-
-
-class _Fill(dict[str, str]):
-    """Names a sentence may use ({holder}, {regulator}, {appeal_body}); an unknown one stays as
-    written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"

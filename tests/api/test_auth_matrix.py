@@ -137,6 +137,11 @@ MATRIX: dict[tuple[str, str], Expect] = {
         tribunal=200, oversight=403, admin=403, regulator_key=200,
     ),
     ("GET", f"{V1}/webhooks/{{subscription_id}}/deliveries"): CNO_ONLY,
+    # Each caller aims at a fresh subscription of CNO's: only CNO (staff or key) deletes it.
+    ("DELETE", f"{V1}/webhooks/{{subscription_id}}"): protected(
+        applicant=403, other_applicant=403, regulator=204, other_regulator=404, assessor=404,
+        tribunal=404, oversight=403, admin=403, regulator_key=204,
+    ),
     ("POST", f"{V1}/webhooks/deliveries/{{delivery_id}}/replay"): CNO_ONLY,
     # Fairness figures: oversight all, a regulator (person or key) its own; flags triage: oversight.
     ("GET", f"{V1}/oversight/flags"): FIGURES,

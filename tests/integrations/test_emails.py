@@ -116,3 +116,26 @@ def test_reminders_are_queued_at_14_7_and_2_days_before_each_once(
             col(OutboxMessage.dedupe_key).like("reminder:%")).order_by(col(OutboxMessage.id))).all()
     assert subjects[0] is not None and "14 days left" in subjects[0]
     assert subjects[1] is not None and "6 days left" in subjects[1]
+
+
+def test_what_happens_next_names_who_holds_the_file_in_each_language(
+    road: Road, sessions: sessionmaker[Session], registry: Registry,
+) -> None:
+    """The emails say what the application page says next, with the names filled in: never a
+    placeholder such as {holder} or {appeal_body}."""
+    cno = registry.regulator("cno")
+    assert cno is not None
+    for lang in ("en", "fr"):
+        nurse = road.applicant()
+        speaks(road, nurse, lang)
+        reference, committee = to_the_committee(road, nurse)
+        committee.step(reference, "issue_decision", outcome="refused", reasons="Hours not shown.")
+        with sessions() as session:
+            bodies = list(session.scalars(select(col(OutboxMessage.body)).where(
+                col(OutboxMessage.recipient_id) == nurse.user_id)))
+        assert len(bodies) >= 3
+        for body in bodies:
+            assert not re.search(r"\{(holder|regulator|appeal_body)\}", body), body
+        t = translator(lang)  # type: ignore[arg-type]
+        assert any(t.names(cno.appeal_body.name) in body for body in bodies), bodies[-1]
+        assert any(t.names(registry.assessors["nnas"].name) in body for body in bodies)

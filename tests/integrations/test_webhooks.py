@@ -13,8 +13,8 @@ from sqlmodel import col
 
 from fairtrack.columns import utcnow
 from fairtrack.settings import Settings
-from integrations.models import OutboxMessage
-from integrations.outbox import backoff
+from integrations.models import OutboxMessage, WebhookSubscription
+from integrations.outbox import backoff, claim, record_attempt
 from integrations.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from regulators.registry import Registry
 from tests.support.integrations import under_review
@@ -117,3 +117,55 @@ def test_subscriptions_are_checked(road: Road, sessions: sessionmaker[Session]) 
                                        "triggers": ["no_such"]}).status_code == 422
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_deleted_subscription_gets_nothing_more_and_its_pending_deliveries_are_never_sent(
+    road: Road, sessions: sessionmaker[Session], settings: Settings, registry: Registry,
+) -> None:
+    applicant, peo, cno = road.applicant(), road.regulator("peo"), road.regulator("cno")
+    with webhook_receiver() as receiver:
+        created = peo.post("/webhooks", json={"url": receiver.url})
+        kept = peo.post("/webhooks", json={"url": receiver.url, "triggers": ["begin_review"]})
+        subscription, other = created.json()["id"], kept.json()["id"]
+        (ref,) = under_review(road, applicant, peo, 1)  # create, submit, begin_review: pending
+        _without_emails(sessions)
+        # In flight: a worker claimed the deliveries a moment before the deletion.
+        with sessions() as session, session.begin():
+            claimed = claim(session, utcnow(), 60.0, 10)
+        assert len(claimed) == 4
+
+        # Only the owner organization deletes it; another's is not said to exist.
+        assert cno.delete(f"/webhooks/{subscription}").status_code == 404
+        assert applicant.delete(f"/webhooks/{subscription}").status_code == 403
+        deleted = peo.delete(f"/webhooks/{subscription}")
+        assert deleted.status_code == 204, deleted.text
+        assert peo.delete(f"/webhooks/{subscription}").status_code == 404  # gone
+        assert [s["id"] for s in peo.get("/webhooks").json()] == [other]
+        assert peo.get(f"/webhooks/{subscription}/deliveries").status_code == 404
+
+        with sessions() as session:
+            row = session.get(WebhookSubscription, subscription)
+            assert row is not None and not row.active and row.secret == ""
+        mine = [d for d in _deliveries(sessions) if d.subscription_id == subscription]
+        assert [d.status for d in mine] == ["cancelled"] * 3
+        cancelled = mine[0].id
+        assert peo.post(f"/webhooks/deliveries/{cancelled}/replay").status_code == 404
+
+        # The worker holding the claim finds the subscription deleted: nothing sent, still cancelled.
+        sender = worker(sessions, settings, registry, 1)
+        for message in claimed:
+            assert message.id is not None
+            with sessions() as session:
+                result = sender._send(session, message)
+            with sessions() as session, session.begin():
+                record_attempt(session, message.id, utcnow(), ok=result.ok, error=result.error,
+                               status_code=result.status_code, max_attempts=1)
+        assert len(receiver.received) == 1  # the other subscription's begin_review only
+        assert json.loads(receiver.received[0].body)["trigger"] == "begin_review"
+        after = {d.id: (d.subscription_id, d.status) for d in _deliveries(sessions)}
+        assert sorted(after.values()) == sorted([(subscription, "cancelled")] * 3
+                                                + [(other, "delivered")])
+
+        # Events after the deletion write no delivery for it (the other wants begin_review only).
+        peo.step(ref, "issue_decision", outcome="registered")
+        assert len(_deliveries(sessions)) == 4

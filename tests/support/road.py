@@ -64,6 +64,9 @@ class Person:
     def get(self, path: str, **kwargs: Any) -> Response:
         return self.road.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
 
+    def delete(self, path: str) -> Response:
+        return self.road.client.delete(f"/api/v1{path}", headers=self.headers)
+
     def post(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> Response:
         return self.road.client.post(
             f"/api/v1{path}", json=json, headers={**self.headers, **(headers or {})}
