@@ -78,9 +78,9 @@ def _svg(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'aria-labelledby="{escape(ident)}-title" id="{escape(ident)}" width="{width}" '
+        f'aria-labelledby="{escape(ident)}-svg-title" id="{escape(ident)}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}">',
-        f'<title id="{escape(ident)}-title">{escape(title)}</title>',
+        f'<title id="{escape(ident)}-svg-title">{escape(title)}</title>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         _text(width / 2, 22, title, TITLE_SIZE, "middle"),
     ]

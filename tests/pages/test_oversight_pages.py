@@ -53,6 +53,9 @@ def test_fairness_staff_see_the_figures_drill_down_and_export(client: TestClient
     assert "<script" not in page.text
     cno = client.get("/oversight/regulators/cno")
     assert cno.status_code == 200 and f"/oversight/applications/{reference}" in cno.text
+    for answer in (page, cno):  # a chart's title and a heading once shared an id
+        ids = re.findall(r'\bid="([^"]+)"', answer.text)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     file = client.get(f"/oversight/applications/{reference}")
     assert file.status_code == 200 and "/steps/" not in file.text  # read only
     assert client.get("/oversight/regulators/nowhere").status_code == 422
