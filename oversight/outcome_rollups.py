@@ -26,9 +26,9 @@ from sqlalchemy import Connection, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from fairtrack.columns import utcnow
 from law.road import CLOSED_STATES, Stage
 from oversight.models import OutcomeRollup, RollupWatermark
+from oversight.rollups import advance_watermark
 from oversight.sql import days_between
 from workflow.models import StageInterval
 
@@ -139,12 +139,7 @@ def refresh(session: Session, now: datetime | None = None) -> int:
         live = closed_facts(connection.dialect.name, f"AND a.id IN ({touched})")
         written = _execute(connection, f"INSERT INTO outcome_rollups ({COLUMNS}) {live}",
                            {"last": last})  # noqa: S608 - constants only
-    when = now or utcnow()
-    if mark is None:
-        session.add(RollupWatermark(name=WATERMARK, last_id=top, refreshed_at=when))
-    else:
-        mark.last_id, mark.refreshed_at = top, when
-    session.flush()
+    advance_watermark(session, WATERMARK, mark, top, now)
     return written
 
 

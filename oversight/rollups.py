@@ -194,6 +194,17 @@ def _grouped(session: Session, closed: str, params: dict[str, Any]) -> Sequence[
                                        "service_standard": SERVICE_STANDARD, **params}).all()
 
 
+def advance_watermark(session: Session, name: str, mark: RollupWatermark | None, top: int,
+                      now: datetime | None = None) -> None:
+    """Move a rollup's watermark (read FOR UPDATE as `mark`; None: its first refresh) to `top`."""
+    when = now or utcnow()
+    if mark is None:
+        session.add(RollupWatermark(name=name, last_id=top, refreshed_at=when))
+    else:
+        mark.last_id, mark.refreshed_at = top, when
+    session.flush()
+
+
 def refresh(session: Session, now: datetime | None = None) -> int:
     """Fold the visits closed since the last refresh into the rollups, in the caller's unit of
     work; returns how many visits it folded. The first refresh (or `rebuild`) reads them all."""
@@ -218,12 +229,7 @@ def refresh(session: Session, now: datetime | None = None) -> int:
         _merge(session, "day", days)
         _merge(session, "month", months)
         folded = sum(t.count for t in days.values())
-    when = now or utcnow()
-    if mark is None:
-        session.add(RollupWatermark(name=WATERMARK, last_id=top, refreshed_at=when))
-    else:
-        mark.last_id, mark.refreshed_at = top, when
-    session.flush()
+    advance_watermark(session, WATERMARK, mark, top, now)
     return folded
 
 
