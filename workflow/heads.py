@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -114,29 +114,47 @@ def compare_heads(session: Session, kept: list[DayHead]) -> list[str]:
 
 
 # Closed days' heads are final (an event is recorded at the time it is written): the last one is
-# kept per database, checked against the number and the last id of the events recorded before
-# the day ended, so that a second report that day does not walk the whole log again. A changed log
-# (an event deleted or added before the day ended) misses the cache and walks it again.
-_LAST_CLOSED: dict[tuple[str, int, int], DayHead] = {}
+# kept per database with the newest event under it (its id and hash), so that a second report that
+# day does not walk the whole log again. Finding that event reads the primary key backwards over
+# today's events only, not the whole log. Events added since with a time before the day ended (a
+# demo or an import of old history) or another log in the same database (a restore) change it,
+# and the log is walked again. An old event edited or deleted in place is tampering, which
+# `fairtrack verify --heads` is for: the kept head stays the one the log had when it was walked,
+# until the process restarts or the day ends.
+@dataclass(frozen=True)
+class _Kept:
+    end: datetime  # the start of the UTC day the head is kept for (events before it are under it)
+    newest: tuple[int, str]  # the id and hash of the newest event under the head
+    head: DayHead
+
+
+_LAST_CLOSED: dict[str, _Kept] = {}
+
+
+def _newest_before(session: Session, end: datetime) -> tuple[int, str] | None:
+    row = session.execute(
+        select(col(Event.id), col(Event.hash)).where(col(Event.recorded_at) < end)
+        .order_by(col(Event.id).desc()).limit(1)
+    ).first()
+    return None if row is None or row[0] is None else (row[0], str(row[1]))
 
 
 def last_closed_head(session: Session, today: date | None = None) -> DayHead | None:
     """The head of the last UTC day before `today` with events (None: no such day)."""
     today = today or datetime.now(UTC).date()
     end = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
-    count, last_id = session.execute(
-        select(func.count(), func.max(col(Event.id))).where(col(Event.recorded_at) < end)
-    ).one()
-    if not count:
+    database = str(session.get_bind().engine.url)
+    newest = _newest_before(session, end)
+    if newest is None:
         return None
-    key = (str(session.get_bind().engine.url), int(count), int(last_id or 0))
-    if key not in _LAST_CLOSED:
-        heads = day_heads(session, through=today - timedelta(days=1))
-        last = None
-        for last in heads:  # noqa: B007 - the last one is wanted
-            pass
-        if last is None:
-            return None
-        _LAST_CLOSED.clear()  # one database's head at a time
-        _LAST_CLOSED[key] = last
-    return _LAST_CLOSED[key]
+    kept = _LAST_CLOSED.get(database)
+    if kept is not None and kept.end == end and kept.newest == newest:
+        return kept.head
+    last = None
+    for last in day_heads(session, through=today - timedelta(days=1)):  # noqa: B007 - the last
+        pass
+    if last is None:
+        return None
+    _LAST_CLOSED.clear()  # one database's head at a time
+    _LAST_CLOSED[database] = _Kept(end, newest, last)
+    return last

@@ -1,8 +1,9 @@
 """Integrity against someone with database access: daily chain heads, exported and checked later."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlmodel import col
@@ -13,6 +14,8 @@ from cli.main import app as cli
 from fairtrack.columns import utcnow
 from fairtrack.database import transaction
 from tests.support.road import Road
+from workflow import heads
+from workflow.heads import last_closed_head
 from workflow.ledger import (
     GENESIS_HASH,
     chain_hash,
@@ -167,3 +170,29 @@ def test_a_deleted_day_and_a_malformed_heads_file_are_reported(
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n")
     assert runner.invoke(cli, ["verify", "--heads", str(bad)]).exit_code == 2
+
+
+def test_the_last_closed_head_is_kept_until_older_history_is_added(
+    road: Road, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report's footer reads the last closed day's head: walked once, then kept while no event
+    recorded before today is added (today's events are not under it)."""
+    _history(road, days_ago=5)
+    with road.sessions() as session:
+        walked = last_closed_head(session)
+    assert walked is not None and walked.total == 3
+
+    def no_walk(*_: object, **__: object) -> None:
+        raise AssertionError("the kept head was walked again")
+
+    monkeypatch.setattr(heads, "day_heads", no_walk)
+    road.applicant().open("peo", "p-eng")  # recorded today
+    with road.sessions() as session:
+        assert last_closed_head(session) == walked
+    monkeypatch.undo()
+
+    _history(road, days_ago=3)  # back-dated history (a demo, an import of old events)
+    with road.sessions() as session:
+        again = last_closed_head(session)
+        assert again is not None and again.total == 6 and again != walked
+        assert again == list(heads.day_heads(session, through=date.fromisoformat(again.day)))[-1]
