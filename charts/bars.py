@@ -59,13 +59,13 @@ def _text(x: float, y: float, words: str, size: int, anchor: str = "start") -> s
 
 
 def _svg(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-         ident: str, width: int) -> str:
+         ident: str, width: int, titled: bool) -> str:
     legend = len(series) > 1
     per_label = BAR_HEIGHT * max(1, len(series))
-    height = max(160, 60 + per_label * len(labels))
+    height = max(160, (60 if titled else 40) + per_label * len(labels))
     # The label column: as wide as the longest label (about 0.55 em a character), up to 40 %.
     left = min(0.4 * width, 12 + 0.55 * LABEL_SIZE * max((len(label) for label in labels), default=0))
-    right, top = width - 16, 32.0
+    right, top = width - 16, (32.0 if titled else 12.0)
     bottom = height - (44 if legend else 24)
     values = [v for _, vs in series for v in vs if v is not None]
     highest = max(values, default=0.0)
@@ -82,8 +82,9 @@ def _svg(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence
         f'height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" fill="{INK}">',
         f'<title id="{escape(ident)}-svg-title">{escape(title)}</title>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(width / 2, 22, title, TITLE_SIZE, "middle"),
     ]
+    if titled:
+        parts.append(_text(width / 2, 22, title, TITLE_SIZE, "middle"))
     ticks = round(scale_top / step)
     for i in range(ticks + 1):
         x = x_of(i * step)
@@ -127,15 +128,19 @@ def bar_chart(
     digits: int = 1,
     ident: str = "chart",
     width: int = 640,
+    titled: bool = True,
 ) -> Chart:
     """Horizontal bars: one group per label, one bar per series (e.g. median, p80, p90).
 
     `ident` must be unique on the page: it names the SVG (and its title, for `aria-labelledby`).
+    `titled=False` leaves the title out of the drawing (it stays the SVG's `<title>` and label) for
+    a caller that prints it beside the chart: WeasyPrint lays out an SVG's text one letter at a
+    time, so a PDF's chart costs what its drawn words cost.
     """
     for name, values in series:
         if len(values) != len(labels):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} labels")
-    svg = _svg(title, labels, series, ident, width)
+    svg = _svg(title, labels, series, ident, width, titled)
     headers = (label_header, *(name for name, _ in series))
     rows = tuple(
         (label, *(_cell(values[i], missing, digits) for _, values in series))

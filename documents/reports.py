@@ -86,7 +86,7 @@ def _stage_charts(rows: list[TimelinessRow], lang: Language) -> dict[str, Chart]
             [r.period for r in stage_rows],
             [(t.gettext("Median"), [r.median_business_days for r in stage_rows]),
              (t.gettext("90th percentile"), [r.p90_business_days for r in stage_rows])],
-            label_header=t.gettext("Quarter"), ident=f"chart-{stage}",
+            label_header=t.gettext("Quarter"), ident=f"chart-{stage}", titled=False,
         )
         for stage, stage_rows in by_stage.items()
     }
@@ -170,6 +170,7 @@ def annual_report(
         [(t.gettext("Share licensed (%)"),
           [None if r.success_rate is None else round(100 * r.success_rate, 1) for r in status.rows])],
         label_header=t.gettext("Immigration status"), missing=SMALL, ident="chart-status",
+        titled=False,
     )
     names = {slug: t.names(r.name) for slug, r in registry.regulators.items()}
     generated = utcnow()

@@ -54,3 +54,11 @@ def test_bars_are_drawn_to_scale_with_no_style_and_none_for_a_missing_value() ->
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert {"t", "a", "b", "median", "p90", "0", "40"} <= set(texts)
     assert "style" not in str(chart.svg) and root.find(f"{SVG}title") is not None
+
+
+def test_an_untitled_chart_draws_no_title_but_keeps_it_as_its_name() -> None:
+    chart = bar_chart("The title", ["a"], [("n", [1.0])], label_header="x", ident="u", titled=False)
+    root = ElementTree.fromstring(str(chart.svg))  # noqa: S314 - our own SVG
+    assert "The title" not in [t.text for t in root.iter(f"{SVG}text")]
+    assert root.find(f"{SVG}title").text == "The title" and root.get("aria-label") == "The title"
+    assert {"a", "n", "0"} & {t.text for t in root.iter(f"{SVG}text")}
