@@ -8,7 +8,8 @@ figure), times in interleaved rounds (so that a busy machine slows both alike):
           longest open) serialized to JSON, as the oversight API answers them;
   - head: the chain head alone, which the PDF's footer carries: the last closed day's head
           (workflow.heads), walked over every event once, then kept while the log before that
-          day's end is unchanged (the newest event before it, read backwards from today, checks it). The cold walk is printed.
+          day's end is unchanged (its newest event, read backwards from today, checks it). The
+          cold walk is printed.
 Prints the median and spread (min..max) of each, wall clock and this process's CPU time (on a
 busy machine the wall clock waits for a core; the CPU time does not, though it leaves out the
 database server's work), and the ratio pdf / json.
