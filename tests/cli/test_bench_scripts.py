@@ -90,3 +90,14 @@ def test_oversight_duckdb_benchmark_gets_the_same_answer(backend: str, tmp_path:
     assert "outcome rollup rebuilt" in out, out
     for by in ("stage", "immigration_status", "country_of_education", "started_before_arrival"):
         assert f"same answer from both: outcomes by {by}" in out, out
+
+
+def test_import_file_benchmark_checks_a_whole_file_and_its_second_import(backend: str) -> None:
+    """bench/import_file.py (issue 15's 100,000-row run) on a file of 40 rows: every valid row
+    applied once, every invalid row refused on its line, the second import changing nothing."""
+    if backend != "postgresql":
+        pytest.skip("the whole-file run is measured on PostgreSQL")
+    out = run_script("bench/import_file.py", "--rows", "40", "--invalid-every", "3",
+                     "--baseline-apps", "2", "--database", "ft15_import_test", "--every", "5")
+    assert "import 1: finished" in out and "checks: all passed" in out, out
+    assert re.search(r"file: 40 rows \(\d+ valid, [1-9]\d* invalid", out), out
