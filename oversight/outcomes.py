@@ -9,6 +9,7 @@ applicants' profiles as they are now; `recount` counts them from the application
 intervals instead, the definition the rollup replaces (tests/oversight/test_outcome_rollups.py
 proves them equal). Either way the same aggregate SQL computes the figures from the same rows."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -144,14 +145,89 @@ def _totals(session: Session, dialect: str, regulator: str | None,
 
 
 def withheld_cells(session: Session, dialect: str, by: str, everyone: list[Any],
-                   mark: int | None = None) -> set[tuple[str, str]]:
-    """The cells withheld in the whole table (every regulator, and all together), whoever asks."""
-    people = {(r.regulator, r.grp): r.people
-              for r in _people_by_regulator(session, dialect, by, mark)}
+                   mark: int | None = None, people_rows: list[Any] | None = None,
+                   ) -> set[tuple[str, str]]:
+    """The cells withheld in the whole table (every regulator, and all together), whoever asks;
+    `people_rows` are the people per (regulator, group) when the caller has them already."""
+    if people_rows is None:
+        people_rows = _people_by_regulator(session, dialect, by, mark)
+    people = {(r.regulator, r.grp): r.people for r in people_rows}
     people.update({(EVERY_REGULATOR, r.grp): r.people for r in everyone})
     rows = {row for row, _ in people}
     columns = {column for _, column in people}
     return {(str(r), str(c)) for r, c in suppress(people, rows, columns, MINIMUM_CELL)}
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What the figures are made of: per group of the scope, per group of every regulator, the
+    people per (regulator, group) for the withholding, and the scope's totals."""
+
+    figures: list[Any]
+    everyone: list[Any]
+    people: list[Any]
+    totals: OutcomeTotals
+
+
+def _three_queries(session: Session, dialect: str, by: str, regulator: str | None,
+                   mark: int | None) -> Counted:
+    figures = _figures(session, dialect, by, regulator, mark)
+    everyone = figures if regulator is None else _figures(session, dialect, by, None, mark)
+    return Counted(figures, everyone, _people_by_regulator(session, dialect, by, mark),
+                   _totals(session, dialect, regulator, mark))
+
+
+@dataclass(frozen=True)
+class _Cell:
+    grp: str
+    people: int
+    applications: int
+    licensed: int
+    p50: float | None
+    p80: float | None
+
+
+@dataclass(frozen=True)
+class _People:
+    regulator: str
+    grp: str
+    people: int
+
+
+def _one_pass(session: Session, by: str, regulator: str | None, mark: int | None) -> Counted:
+    """The same as _three_queries in one statement on PostgreSQL: ROLLUP (group, regulator) reads
+    the closed applications and joins the profiles once, and one sort by group and regulator gives
+    the (group, regulator) cells, the (group) cells of every regulator and, but by stage (where an
+    application has a row per stage it reached), the totals of every regulator. At a million
+    applications each of the three queries read 733,730 rows, joined the profiles and sorted."""
+    sql = f"""
+        WITH {_closed("postgresql", by, False, mark is None)}
+        SELECT grp, regulator, GROUPING(grp, regulator) AS level,
+               COUNT(DISTINCT applicant_id) AS people, COUNT(*) AS applications,
+               COALESCE(SUM(licensed), 0) AS licensed,
+               {percentile("postgresql", 0.5, 'days')} AS p50,
+               {percentile("postgresql", 0.8, 'days')} AS p80
+        FROM closed
+        GROUP BY ROLLUP (grp, regulator)
+    """  # noqa: S608
+    rows = _run(session, sql, None, mark)
+    cells = [r for r in rows if r.level == 0]
+    everyone = sorted((_Cell(r.grp, r.people, r.applications, r.licensed, r.p50, r.p80)
+                       for r in rows if r.level == 1), key=lambda c: c.grp)
+    figures = everyone if regulator is None else [
+        _Cell(r.grp, r.people, r.applications, r.licensed, r.p50, r.p80)
+        for r in sorted(cells, key=lambda r: r.grp) if r.regulator == regulator]
+    people = [_People(r.regulator, r.grp, r.people) for r in cells]
+    every = [r for r in rows if r.level == 3]
+    if by == "stage" or regulator is not None or not every:
+        totals = _totals(session, "postgresql", regulator, mark)
+    else:
+        (total,) = every
+        totals = OutcomeTotals(
+            people=round_to(total.people, TOTAL_ROUNDING),
+            applications=round_to(total.applications, TOTAL_ROUNDING),
+            licensed=round_to(total.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
+    return Counted(figures, everyone, people, totals)
 
 
 def _withheld_row(group: str) -> OutcomeRow:
@@ -171,9 +247,10 @@ def outcomes(
     regulator = regulator_in_scope(actor, registry, regulator)
     dialect = session.get_bind().dialect.name
     mark = None if recount else watermark(session)
-    figures = _figures(session, dialect, by, regulator, mark)
-    everyone = figures if regulator is None else _figures(session, dialect, by, None, mark)
-    withheld = withheld_cells(session, dialect, by, everyone, mark)
+    counted = (_one_pass(session, by, regulator, mark) if dialect == "postgresql"
+               else _three_queries(session, dialect, by, regulator, mark))
+    figures = counted.figures
+    withheld = withheld_cells(session, dialect, by, counted.everyone, mark, counted.people)
     scope = regulator or EVERY_REGULATOR
     rows: dict[str, OutcomeRow] = {}
     for r in figures:
@@ -191,4 +268,4 @@ def outcomes(
         if row == scope and group not in rows:
             rows[group] = _withheld_row(group)
     return Outcomes(by=by, minimum_cell=MINIMUM_CELL, rows=[rows[g] for g in sorted(rows)],
-                    totals=_totals(session, dialect, regulator, mark))
+                    totals=counted.totals)
