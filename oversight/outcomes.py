@@ -139,6 +139,11 @@ def _totals(session: Session, dialect: str, regulator: str | None,
             FROM facts
         """  # noqa: S608
     (row,) = _run(session, sql, regulator, mark)
+    return _published(row)
+
+
+def _published(row: Any) -> OutcomeTotals:
+    """Totals (people, applications, licensed) as published: rounded to TOTAL_ROUNDING."""
     return OutcomeTotals(people=round_to(row.people, TOTAL_ROUNDING),
                          applications=round_to(row.applications, TOTAL_ROUNDING),
                          licensed=round_to(row.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
@@ -223,10 +228,7 @@ def _one_pass(session: Session, by: str, regulator: str | None, mark: int | None
         totals = _totals(session, "postgresql", regulator, mark)
     else:
         (total,) = every
-        totals = OutcomeTotals(
-            people=round_to(total.people, TOTAL_ROUNDING),
-            applications=round_to(total.applications, TOTAL_ROUNDING),
-            licensed=round_to(total.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
+        totals = _published(total)
     return Counted(figures, everyone, people, totals)
 
 
