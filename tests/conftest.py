@@ -145,3 +145,18 @@ def cli_database(
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+# The modules whose tests take longest (a browser walking every page, every regulator's road, the
+# generated API cases, benchmark scripts in a subprocess): run first, so that no worker is left
+# with one of them at the end while the other has nothing to do (with --dist worksteal, addopts).
+SLOWEST_FIRST = (
+    "test_portal_walk.py", "test_routes_every_regulator.py", "test_staff_walk.py",
+    "test_schemathesis.py", "test_bench_scripts.py", "test_worker_process.py",
+    "test_flags_write_path.py", "test_replay_properties.py", "test_outcome_rollups.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: number for number, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOWEST_FIRST)))
