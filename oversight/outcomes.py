@@ -149,15 +149,10 @@ def _published(row: Any) -> OutcomeTotals:
                          licensed=round_to(row.licensed, TOTAL_ROUNDING), rounded_to=TOTAL_ROUNDING)
 
 
-def withheld_cells(session: Session, dialect: str, by: str, everyone: list[Any],
-                   mark: int | None = None, people_rows: list[Any] | None = None,
-                   ) -> set[tuple[str, str]]:
-    """The cells withheld in the whole table (every regulator, and all together), whoever asks;
-    `people_rows` are the people per (regulator, group) when the caller has them already."""
-    if people_rows is None:
-        people_rows = _people_by_regulator(session, dialect, by, mark)
-    people = {(r.regulator, r.grp): r.people for r in people_rows}
-    people.update({(EVERY_REGULATOR, r.grp): r.people for r in everyone})
+def withheld_cells(counted: "Counted") -> set[tuple[str, str]]:
+    """The cells withheld in the whole table (every regulator, and all together), whoever asks."""
+    people = {(r.regulator, r.grp): r.people for r in counted.people}
+    people.update({(EVERY_REGULATOR, r.grp): r.people for r in counted.everyone})
     rows = {row for row, _ in people}
     columns = {column for _, column in people}
     return {(str(r), str(c)) for r, c in suppress(people, rows, columns, MINIMUM_CELL)}
@@ -216,12 +211,13 @@ def _one_pass(session: Session, by: str, regulator: str | None, mark: int | None
         GROUP BY ROLLUP (grp, regulator)
     """  # noqa: S608
     rows = _run(session, sql, None, mark)
-    cells = [r for r in rows if r.level == 0]
-    everyone = sorted((_Cell(r.grp, r.people, r.applications, r.licensed, r.p50, r.p80)
-                       for r in rows if r.level == 1), key=lambda c: c.grp)
-    figures = everyone if regulator is None else [
-        _Cell(r.grp, r.people, r.applications, r.licensed, r.p50, r.p80)
-        for r in sorted(cells, key=lambda r: r.grp) if r.regulator == regulator]
+    cells = sorted((r for r in rows if r.level == 0), key=lambda r: r.grp)
+
+    def cell(r: Any) -> _Cell:
+        return _Cell(r.grp, r.people, r.applications, r.licensed, r.p50, r.p80)
+
+    everyone = [cell(r) for r in sorted((r for r in rows if r.level == 1), key=lambda r: r.grp)]
+    figures = everyone if regulator is None else [cell(r) for r in cells if r.regulator == regulator]
     people = [_People(r.regulator, r.grp, r.people) for r in cells]
     every = [r for r in rows if r.level == 3]
     if by == "stage" or regulator is not None or not every:
@@ -252,7 +248,7 @@ def outcomes(
     counted = (_one_pass(session, by, regulator, mark) if dialect == "postgresql"
                else _three_queries(session, dialect, by, regulator, mark))
     figures = counted.figures
-    withheld = withheld_cells(session, dialect, by, counted.everyone, mark, counted.people)
+    withheld = withheld_cells(counted)
     scope = regulator or EVERY_REGULATOR
     rows: dict[str, OutcomeRow] = {}
     for r in figures:
